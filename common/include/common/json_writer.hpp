@@ -1,0 +1,30 @@
+#pragma once
+// Small, allocation-friendly JSON writing: the canonical form of an Event (what the gateway
+// writes to Kafka and the emulator sends) and RFC 8259 string escaping.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/event.hpp"
+
+namespace pipeline {
+
+// Appends `s` as a quoted JSON string. Invalid UTF-8 is passed through byte for byte;
+// control characters are escaped as \u00XX.
+void append_json_string(std::string& out, std::string_view s);
+
+// Appends the canonical JSON object of `e`:
+// {"event_id":..,"user_id":..,"type":..,"ts":..,"page":..[,"session_id":..][,"props":{..}]
+//  [,"received_at_ms":..]}
+void append_event_json(std::string& out, const Event& e,
+                       std::optional<std::int64_t> received_at_ms = std::nullopt);
+
+inline std::string event_to_json(const Event& e) {
+    std::string out;
+    append_event_json(out, e);
+    return out;
+}
+
+}  // namespace pipeline
