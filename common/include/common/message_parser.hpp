@@ -1,0 +1,105 @@
+#pragma once
+// Parsing and validation of one client WebSocket message (SPEC section 3): one JSON object
+// or a JSON array of objects. Every element becomes either an accepted Event or a rejected
+// entry with its reason and raw text. Lengths are counted in bytes of UTF-8, not code points.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/event.hpp"
+
+namespace pipeline {
+
+// Validation limits; the gateway fills them from its configuration.
+struct Limits {
+    std::size_t max_message_bytes = 1024 * 1024;
+    std::size_t max_events_per_message = 10000;
+};
+
+// Field rules of SPEC section 3.
+inline constexpr std::size_t kMaxEventIdBytes = 64;
+inline constexpr std::size_t kMaxUserIdBytes = 128;
+inline constexpr std::size_t kMaxTypeBytes = 64;
+inline constexpr std::size_t kMaxPageBytes = 2048;
+inline constexpr std::int64_t kMinTsMs = 946684800000;          // 2000-01-01T00:00:00Z
+inline constexpr std::int64_t kMaxFutureSkewMs = 5 * 60 * 1000;  // ts <= now + 5 min
+inline constexpr std::size_t kMaxRawBytes = 4096;                // raw text kept per reject
+// Bytes after the message that parse_message_padded may read (simdjson's SIMD over-read).
+inline constexpr std::size_t kParsePaddingBytes = 64;
+
+// Every reject reason. to_string gives the exact wire string (documented in gateway/README.md).
+enum class RejectReason : std::uint8_t {
+    invalid_json,           // the whole message is not JSON (index -1)
+    message_too_large,      // the whole message is over max_message_bytes (index -1)
+    too_many_events,        // the array has more than max_events_per_message elements (index -1)
+    not_an_object,          // an array element (or the whole message) is not an object
+    missing_event_id,
+    missing_user_id,
+    missing_type,
+    missing_ts,
+    invalid_event_id,
+    invalid_user_id,
+    invalid_type,
+    invalid_ts,
+    invalid_page,
+    invalid_session_id,
+    invalid_props_field,    // "invalid_field:props": props is not an object
+    ts_out_of_range,
+    invalid_props,          // a props value is an object, an array or null
+};
+inline constexpr std::size_t kRejectReasonCount = 17;
+
+std::string_view to_string(RejectReason reason) noexcept;
+
+struct AcceptedEvent {
+    int index = 0;  // position in the message (0 for a single object)
+    Event event;
+};
+
+struct RejectedEntry {
+    int index = -1;  // -1: the whole message
+    RejectReason reason = RejectReason::invalid_json;
+    std::string raw;  // raw text of the element (or message), at most kMaxRawBytes bytes
+};
+
+struct ParsedMessage {
+    std::vector<AcceptedEvent> accepted;
+    std::vector<RejectedEntry> rejected;
+};
+
+// Truncates `raw` to at most kMaxRawBytes bytes (without splitting a UTF-8 sequence).
+std::string truncate_raw(std::string_view raw);
+
+// Holds the simdjson parser and a padded scratch buffer so that both are reused across
+// messages. Not thread safe: one per thread (parse_message uses a thread_local one).
+class MessageParser {
+public:
+    MessageParser();
+    ~MessageParser();
+    MessageParser(const MessageParser&) = delete;
+    MessageParser& operator=(const MessageParser&) = delete;
+
+    // Copies `text` into the padded scratch buffer, then parses.
+    ParsedMessage parse(std::string_view text, const Limits& limits, std::int64_t now_ms);
+
+    // No copy: the caller guarantees that kParsePaddingBytes bytes after `text` are readable.
+    ParsedMessage parse_padded(std::string_view text, const Limits& limits,
+                               std::int64_t now_ms);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Parses with a thread_local MessageParser (copying `text` into its padded buffer).
+ParsedMessage parse_message(std::string_view text, const Limits& limits, std::int64_t now_ms);
+
+// The same without the copy; kParsePaddingBytes bytes after `text` must be readable.
+ParsedMessage parse_message_padded(std::string_view text, const Limits& limits,
+                                   std::int64_t now_ms);
+
+}  // namespace pipeline

@@ -1,0 +1,342 @@
+#include "common/message_parser.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <unordered_set>
+
+namespace pipeline {
+
+static_assert(kParsePaddingBytes >= simdjson::SIMDJSON_PADDING);
+
+std::string_view to_string(RejectReason reason) noexcept {
+    switch (reason) {
+        case RejectReason::invalid_json: return "invalid_json";
+        case RejectReason::message_too_large: return "message_too_large";
+        case RejectReason::too_many_events: return "too_many_events";
+        case RejectReason::not_an_object: return "not_an_object";
+        case RejectReason::missing_event_id: return "missing_field:event_id";
+        case RejectReason::missing_user_id: return "missing_field:user_id";
+        case RejectReason::missing_type: return "missing_field:type";
+        case RejectReason::missing_ts: return "missing_field:ts";
+        case RejectReason::invalid_event_id: return "invalid_field:event_id";
+        case RejectReason::invalid_user_id: return "invalid_field:user_id";
+        case RejectReason::invalid_type: return "invalid_field:type";
+        case RejectReason::invalid_ts: return "invalid_field:ts";
+        case RejectReason::invalid_page: return "invalid_field:page";
+        case RejectReason::invalid_session_id: return "invalid_field:session_id";
+        case RejectReason::invalid_props_field: return "invalid_field:props";
+        case RejectReason::ts_out_of_range: return "ts_out_of_range";
+        case RejectReason::invalid_props: return "invalid_props";
+    }
+    return "unknown";
+}
+
+std::string truncate_raw(std::string_view raw) {
+    if (raw.size() <= kMaxRawBytes) return std::string(raw);
+    std::size_t n = kMaxRawBytes;
+    // Do not cut a UTF-8 sequence: step back over continuation bytes (10xxxxxx).
+    while (n > 0 && (static_cast<unsigned char>(raw[n]) & 0xC0) == 0x80) --n;
+    return std::string(raw.substr(0, n));
+}
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+std::string_view trim(std::string_view s) {
+    constexpr std::string_view kWs = " \t\r\n";
+    const auto b = s.find_first_not_of(kWs);
+    if (b == std::string_view::npos) return {};
+    const auto e = s.find_last_not_of(kWs);
+    return s.substr(b, e - b + 1);
+}
+
+// Splits the text of a valid JSON array into the raw text of its top-level elements.
+// Only called on text simdjson has already validated, and only when something is rejected.
+std::vector<std::string_view> split_array_elements(std::string_view text) {
+    std::vector<std::string_view> out;
+    std::size_t i = text.find('[');
+    if (i == std::string_view::npos) return out;
+    std::size_t start = ++i;
+    int depth = 0;
+    bool in_string = false;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        switch (c) {
+            case '"': in_string = true; break;
+            case '[':
+            case '{': ++depth; break;
+            case ']':
+            case '}':
+                if (depth == 0) {
+                    const auto last = trim(text.substr(start, i - start));
+                    if (!last.empty()) out.push_back(last);
+                    return out;
+                }
+                --depth;
+                break;
+            case ',':
+                if (depth == 0) {
+                    out.push_back(trim(text.substr(start, i - start)));
+                    start = i + 1;
+                }
+                break;
+            default: break;
+        }
+    }
+    return out;
+}
+
+bool valid_type_name(std::string_view t) {
+    if (t.empty() || t.size() > kMaxTypeBytes) return false;
+    if (t[0] < 'a' || t[0] > 'z') return false;
+    return std::all_of(t.begin() + 1, t.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
+enum Field : std::size_t { kEventId, kUserId, kType, kTs, kPage, kSessionId, kProps, kFieldCount };
+
+Field field_of(std::string_view key) {
+    if (key == "event_id") return kEventId;
+    if (key == "user_id") return kUserId;
+    if (key == "type") return kType;
+    if (key == "ts") return kTs;
+    if (key == "page") return kPage;
+    if (key == "session_id") return kSessionId;
+    if (key == "props") return kProps;
+    return kFieldCount;
+}
+
+// A required string field of 1..max_bytes bytes.
+std::optional<RejectReason> required_string(const std::optional<element>& v, std::size_t max_bytes,
+                                            RejectReason missing, RejectReason invalid,
+                                            std::string& out) {
+    if (!v) return missing;
+    if (v->type() != element_type::STRING) return invalid;
+    const std::string_view s = v->get_string().value_unsafe();
+    if (s.empty() || s.size() > max_bytes) return invalid;
+    out.assign(s);
+    return std::nullopt;
+}
+
+bool is_absent(const std::optional<element>& v) {
+    return !v || v->type() == element_type::NULL_VALUE;
+}
+
+constexpr std::size_t kLinearScanProps = 16;
+
+std::optional<RejectReason> read_props(const element& v, Event& ev) {
+    if (v.type() != element_type::OBJECT) return RejectReason::invalid_props_field;
+    // Duplicate keys: the first occurrence wins. The set is only used for large objects.
+    std::unordered_set<std::string_view> seen;
+    const simdjson::dom::object object = v.get_object().value_unsafe();
+    const bool linear = object.size() <= kLinearScanProps;
+    for (const auto field : object) {
+        const element& value = field.value;
+        PropValue pv;
+        switch (value.type()) {
+            case element_type::STRING: pv = std::string(value.get_string().value_unsafe()); break;
+            case element_type::INT64: pv = value.get_int64().value_unsafe(); break;
+            // Above INT64_MAX: kept as a double (precision is lost past 2^53).
+            case element_type::UINT64:
+                pv = static_cast<double>(value.get_uint64().value_unsafe());
+                break;
+            case element_type::DOUBLE: pv = value.get_double().value_unsafe(); break;
+            case element_type::BOOL: pv = value.get_bool().value_unsafe(); break;
+            case element_type::OBJECT:
+            case element_type::ARRAY:
+            case element_type::NULL_VALUE: return RejectReason::invalid_props;
+        }
+        // Small objects: a linear scan. Large ones: a set of views into the parser's string
+        // buffer, which stays valid for the whole parse.
+        if (linear) {
+            const bool dup = std::any_of(ev.props.begin(), ev.props.end(),
+                                         [&](const auto& kv) { return kv.first == field.key; });
+            if (dup) continue;
+        } else if (!seen.insert(field.key).second) {
+            continue;
+        }
+        ev.props.emplace_back(std::string(field.key), std::move(pv));
+    }
+    return std::nullopt;
+}
+
+// Validates one element against SPEC section 3. The first failing rule, in field order
+// event_id, user_id, type, ts, page, session_id, props, gives the reason.
+std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Event& ev) {
+    if (el.type() != element_type::OBJECT) return RejectReason::not_an_object;
+    std::array<std::optional<element>, kFieldCount> fields;
+    const simdjson::dom::object object = el.get_object().value_unsafe();
+    for (const auto field : object) {
+        const Field f = field_of(field.key);
+        // Duplicate keys: the first occurrence wins; unknown fields are ignored.
+        if (f != kFieldCount && !fields[f]) fields[f] = field.value;
+    }
+    if (auto r = required_string(fields[kEventId], kMaxEventIdBytes,
+                                 RejectReason::missing_event_id, RejectReason::invalid_event_id,
+                                 ev.event_id)) {
+        return r;
+    }
+    if (auto r = required_string(fields[kUserId], kMaxUserIdBytes, RejectReason::missing_user_id,
+                                 RejectReason::invalid_user_id, ev.user_id)) {
+        return r;
+    }
+    if (auto r = required_string(fields[kType], kMaxTypeBytes, RejectReason::missing_type,
+                                 RejectReason::invalid_type, ev.type)) {
+        return r;
+    }
+    if (!valid_type_name(ev.type)) return RejectReason::invalid_type;
+
+    const auto& ts = fields[kTs];
+    if (!ts) return RejectReason::missing_ts;
+    switch (ts->type()) {
+        case element_type::INT64: ev.ts_ms = ts->get_int64().value_unsafe(); break;
+        case element_type::UINT64: return RejectReason::ts_out_of_range;  // > INT64_MAX
+        default: return RejectReason::invalid_ts;  // floats, strings, ...
+    }
+    if (ev.ts_ms < kMinTsMs || ev.ts_ms > now_ms + kMaxFutureSkewMs) {
+        return RejectReason::ts_out_of_range;
+    }
+
+    // Optional fields: absent and null both mean "not given".
+    const auto& page = fields[kPage];
+    if (!is_absent(page)) {
+        if (page->type() != element_type::STRING) return RejectReason::invalid_page;
+        const std::string_view s = page->get_string().value_unsafe();
+        if (s.size() > kMaxPageBytes) return RejectReason::invalid_page;
+        ev.page.assign(s);
+    }
+    const auto& session = fields[kSessionId];
+    if (!is_absent(session)) {
+        if (session->type() != element_type::STRING) return RejectReason::invalid_session_id;
+        ev.session_id.emplace(session->get_string().value_unsafe());
+    }
+    const auto& props = fields[kProps];
+    if (!is_absent(props)) {
+        if (auto r = read_props(*props, ev)) return r;
+    }
+    return std::nullopt;
+}
+
+void reject_whole(ParsedMessage& out, RejectReason reason, std::string_view text) {
+    out.rejected.push_back(RejectedEntry{-1, reason, truncate_raw(trim(text))});
+}
+
+}  // namespace
+
+struct MessageParser::Impl {
+    simdjson::dom::parser parser;
+    std::unique_ptr<char[]> scratch;
+    std::size_t scratch_capacity = 0;
+
+    ParsedMessage run(std::string_view text, const Limits& limits, std::int64_t now_ms);
+};
+
+ParsedMessage MessageParser::Impl::run(std::string_view text, const Limits& limits,
+                                       std::int64_t now_ms) {
+    ParsedMessage out;
+    if (text.size() > limits.max_message_bytes) {
+        reject_whole(out, RejectReason::message_too_large, text);
+        return out;
+    }
+    // realloc_if_needed=false: the caller guarantees the padding, so simdjson does not copy.
+    auto parsed = parser.parse(text.data(), text.size(), false);
+    if (parsed.error() != simdjson::SUCCESS) {
+        reject_whole(out, RejectReason::invalid_json, text);
+        return out;
+    }
+    const element root = parsed.value_unsafe();
+    if (root.type() == element_type::OBJECT) {
+        Event ev;
+        if (auto reason = validate(root, now_ms, ev)) {
+            out.rejected.push_back(RejectedEntry{0, *reason, truncate_raw(trim(text))});
+        } else {
+            out.accepted.push_back(AcceptedEvent{0, std::move(ev)});
+        }
+        return out;
+    }
+    if (root.type() != element_type::ARRAY) {
+        reject_whole(out, RejectReason::not_an_object, text);
+        return out;
+    }
+    const simdjson::dom::array array = root.get_array().value_unsafe();
+    const std::size_t count = array.size();
+    if (count > limits.max_events_per_message) {
+        reject_whole(out, RejectReason::too_many_events, text);
+        return out;
+    }
+    out.accepted.reserve(count);
+    int index = 0;
+    for (const element el : array) {
+        Event ev;
+        if (auto reason = validate(el, now_ms, ev)) {
+            out.rejected.push_back(RejectedEntry{index, *reason, {}});
+        } else {
+            out.accepted.push_back(AcceptedEvent{index, std::move(ev)});
+        }
+        ++index;
+    }
+    if (!out.rejected.empty()) {
+        const auto raw = split_array_elements(text);
+        for (auto& r : out.rejected) {
+            if (static_cast<std::size_t>(r.index) < raw.size()) {
+                r.raw = truncate_raw(raw[static_cast<std::size_t>(r.index)]);
+            }
+        }
+    }
+    return out;
+}
+
+MessageParser::MessageParser() : impl_(std::make_unique<Impl>()) {}
+MessageParser::~MessageParser() = default;
+
+ParsedMessage MessageParser::parse(std::string_view text, const Limits& limits,
+                                   std::int64_t now_ms) {
+    if (text.size() > limits.max_message_bytes) return impl_->run(text, limits, now_ms);
+    const std::size_t needed = text.size() + kParsePaddingBytes;
+    if (impl_->scratch_capacity < needed) {
+        impl_->scratch_capacity = std::max(needed, impl_->scratch_capacity * 2);
+        impl_->scratch = std::make_unique<char[]>(impl_->scratch_capacity);
+    }
+    if (!text.empty()) std::memcpy(impl_->scratch.get(), text.data(), text.size());
+    std::memset(impl_->scratch.get() + text.size(), 0, kParsePaddingBytes);
+    return impl_->run(std::string_view(impl_->scratch.get(), text.size()), limits, now_ms);
+}
+
+ParsedMessage MessageParser::parse_padded(std::string_view text, const Limits& limits,
+                                          std::int64_t now_ms) {
+    return impl_->run(text, limits, now_ms);
+}
+
+namespace {
+MessageParser& thread_parser() {
+    thread_local MessageParser parser;
+    return parser;
+}
+}  // namespace
+
+ParsedMessage parse_message(std::string_view text, const Limits& limits, std::int64_t now_ms) {
+    return thread_parser().parse(text, limits, now_ms);
+}
+
+ParsedMessage parse_message_padded(std::string_view text, const Limits& limits,
+                                   std::int64_t now_ms) {
+    return thread_parser().parse_padded(text, limits, now_ms);
+}
+
+}  // namespace pipeline
