@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds what the stack runs: the C++ gateway and emulator (CMake preset, default release)
+# and the Flink job jar. Shared by ./pipeline and the Dockerfiles.
+#   scripts/build.sh [cpp|flink|all] [preset]
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+what="${1:-all}"
+preset="${2:-${CMAKE_PRESET:-release}}"
+
+build_cpp() {
+    log "building the C++ programs (preset $preset)"
+    cmake --preset "$preset" >"$LOG_DIR/cmake-configure-$preset.log" \
+        || { cat "$LOG_DIR/cmake-configure-$preset.log" >&2; die "cmake configure failed"; }
+    cmake --build --preset "$preset" --parallel "${BUILD_JOBS:-$(nproc)}" -- ${VERBOSE:+-v} \
+        | sed -u 's/^/  /' >&2
+}
+
+build_flink() {
+    local jar="$ROOT_DIR/flink-job/target/flink-job.jar"
+    # Skip Maven when the jar is newer than every source file of the job.
+    if [[ -f $jar ]] && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" -newer "$jar" -print -quit) ]]; then
+        log "Flink job jar is up to date"
+        return 0
+    fi
+    log "building the Flink job jar (Maven, tests skipped here; ./pipeline test runs them)"
+    mvnw -f "$ROOT_DIR/flink-job/pom.xml" package -DskipTests
+}
+
+case "$what" in
+    cpp) build_cpp ;;
+    flink) build_flink ;;
+    all) build_cpp; build_flink ;;
+    *) die "usage: $0 [cpp|flink|all] [preset]" ;;
+esac

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Creates the pipeline's topics explicitly (auto-creation is off), idempotently.
+# Partitions and retention can be overridden: RAW_PARTITIONS, OUTPUT_PARTITIONS, RETENTION_MS.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+RAW_PARTITIONS="${RAW_PARTITIONS:-6}"
+OUTPUT_PARTITIONS="${OUTPUT_PARTITIONS:-3}"
+RETENTION_MS="${RETENTION_MS:-604800000}"   # 7 days
+
+# name partitions [extra topic configs...]
+topics=(
+    "${RAW_TOPIC:-events.raw} $RAW_PARTITIONS"            # raw events, keyed by user_id
+    "${DEADLETTER_TOPIC:-events.deadletter} 1"            # rejected input, with reasons
+    "${LATE_TOPIC:-events.late} 1"                        # events behind the watermark
+    "analytics.events $OUTPUT_PARTITIONS"                 # Flink outputs, one topic per object
+    "analytics.events_per_type $OUTPUT_PARTITIONS"
+    "analytics.page_views $OUTPUT_PARTITIONS"
+    "analytics.unique_users_per_page $OUTPUT_PARTITIONS"
+    "analytics.conversion $OUTPUT_PARTITIONS"
+    "analytics.sessions $OUTPUT_PARTITIONS"
+    "analytics.user_days $OUTPUT_PARTITIONS"
+)
+
+# Each TopicCommand call starts a JVM (~2 s): list the topics once and create only the missing ones.
+existing=$("$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand \
+    --bootstrap-server "$KAFKA_BOOTSTRAP" --list)
+for entry in "${topics[@]}"; do
+    read -r name partitions <<<"$entry"
+    if grep -qxF "$name" <<<"$existing"; then
+        continue
+    fi
+    "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand \
+        --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists --topic "$name" \
+        --partitions "$partitions" --replication-factor 1 \
+        --config "retention.ms=$RETENTION_MS" --config min.insync.replicas=1 >/dev/null
+    log "topic $name created ($partitions partitions)"
+done

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the project builds and runs with, only those that are missing.
+# Shared by ./pipeline and the Dockerfiles, so both build from the same list.
+#   scripts/install-deps.sh [build|runtime|test|all]   (default: all)
+set -euo pipefail
+
+# What compiling the C++ programs needs.
+build_pkgs=(g++ cmake ninja-build pkg-config libboost1.74-dev librdkafka-dev libsimdjson-dev
+            libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libbenchmark-dev)
+# What running the stack needs: a JDK for Kafka, Flink and the Maven wrapper (curl, unzip),
+# nothing else: the C++ programs link shared libraries from the build list.
+runtime_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
+# What the tests need on top: clang with libFuzzer's runtime.
+test_pkgs=(clang libclang-rt-14-dev)
+
+case "${1:-all}" in
+    build) wanted=("${build_pkgs[@]}") ;;
+    runtime) wanted=("${runtime_pkgs[@]}") ;;
+    test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+    all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
+    *) echo "usage: $0 [build|runtime|test|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+
+echo "[pipeline] installing Debian packages: ${missing[*]}" >&2
+sudo=()
+if ((EUID != 0)); then
+    command -v sudo >/dev/null || { echo "[pipeline] error: need root or sudo to install ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

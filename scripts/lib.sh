@@ -1,0 +1,85 @@
+# Shared helpers for ./pipeline and the scripts it runs. Source it; do not execute it.
+# Everything the local stack keeps (pids, logs, data) lives under $PIPELINE_HOME.
+
+ROOT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PIPELINE_HOME="${PIPELINE_HOME:-$ROOT_DIR/.pipeline}"
+RUN_DIR="$PIPELINE_HOME/run"
+LOG_DIR="$PIPELINE_HOME/logs"
+DATA_DIR="$PIPELINE_HOME/data"
+mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
+
+# Ports and endpoints (SPEC section 2); each can be overridden from the environment.
+export KAFKA_PORT="${KAFKA_PORT:-9092}"
+export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+export KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"
+export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
+export FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
+
+if [[ -t 2 ]]; then _c_on=$'\033[1;34m'; _c_err=$'\033[1;31m'; _c_off=$'\033[0m'; else _c_on=; _c_err=; _c_off=; fi
+log()  { printf '%s[pipeline]%s %s\n' "$_c_on" "$_c_off" "$*" >&2; }
+warn() { printf '%s[pipeline] warning:%s %s\n' "$_c_err" "$_c_off" "$*" >&2; }
+die()  { printf '%s[pipeline] error:%s %s\n' "$_c_err" "$_c_off" "$*" >&2; exit 1; }
+
+# True when something accepts TCP connections on 127.0.0.1:$1.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_for NAME TIMEOUT_S COMMAND...: polls COMMAND every half second, with a dot of progress.
+wait_for() {
+    local name=$1 timeout=$2; shift 2
+    local deadline=$((SECONDS + timeout))
+    printf '%s[pipeline]%s waiting for %s ' "$_c_on" "$_c_off" "$name" >&2
+    until "$@"; do
+        if ((SECONDS >= deadline)); then
+            printf 'timed out after %ss\n' "$timeout" >&2
+            return 1
+        fi
+        printf '.' >&2
+        sleep 0.5
+    done
+    printf 'ready\n' >&2
+}
+
+# Pid files: a component is ours and running when its pid file names a live process whose
+# command line mentions $PIPELINE_HOME or the repository (so `down` never kills strangers).
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+running_pid() {
+    local f pid
+    f=$(pid_file "$1")
+    [[ -f $f ]] || return 1
+    pid=$(<"$f")
+    [[ -n $pid && -d /proc/$pid ]] || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -e "$ROOT_DIR" -e "$PIPELINE_HOME" || return 1
+    echo "$pid"
+}
+is_running() { running_pid "$1" >/dev/null; }
+
+# start_bg NAME COMMAND...: starts COMMAND in its own session, output to $LOG_DIR/NAME.log.
+start_bg() {
+    local name=$1; shift
+    if is_running "$name"; then
+        log "$name already running (pid $(running_pid "$name"))"
+        return 0
+    fi
+    setsid "$@" >>"$LOG_DIR/$name.log" 2>&1 < /dev/null &
+    echo $! >"$(pid_file "$name")"
+    log "$name started (pid $!, log $LOG_DIR/$name.log)"
+}
+
+# stop_bg NAME [SIGNAL] [TIMEOUT_S]: stops our process group gracefully, then for good.
+stop_bg() {
+    local name=$1 sig=${2:-TERM} timeout=${3:-30} pid
+    pid=$(running_pid "$name") || { rm -f "$(pid_file "$name")"; return 0; }
+    kill "-$sig" -- "-$pid" 2>/dev/null || kill "-$sig" "$pid" 2>/dev/null
+    local deadline=$((SECONDS + timeout))
+    while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.2; done
+    if [[ -d /proc/$pid ]]; then
+        warn "$name did not stop within ${timeout}s; killing it"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+        sleep 0.5
+    fi
+    rm -f "$(pid_file "$name")"
+    log "$name stopped"
+}
+
+# The Maven wrapper, quiet and non-interactive.
+mvnw() { "$ROOT_DIR/mvnw" -q -B "$@"; }

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# ./pipeline test: builds and runs every test, against real components.
+#   1. C++ unit tests (debug build, ASan + UBSan)
+#   2. C++ integration tests against a real Kafka broker (a test broker on its own ports and
+#      data folder, so a running `./pipeline up` stack is left alone)
+#   3. the parser fuzz target for a fixed time (clang + libFuzzer)
+#   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
+# Ends with one line "N passed, N failed" over all suites' test cases.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}"
+TEST_HOME="$PIPELINE_HOME/test"
+REPORT="$TEST_HOME/summary.txt"
+mkdir -p "$TEST_HOME"
+: >"$REPORT"
+
+passed=0
+failed=0
+failed_suites=()
+
+# record SUITE PASSED FAILED
+record() {
+    passed=$((passed + $2)); failed=$((failed + $3))
+    printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
+    (($3 == 0)) || failed_suites+=("$1")
+}
+
+# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
+ctest_suite() {
+    local name=$1 label=$2 out="$TEST_HOME/$1.log" total fails
+    log "running $name (ctest -L $label)"
+    ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
+    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$out" | tail -n 1)
+    if [[ -z $total ]]; then record "$name" 0 1; return; fi
+    record "$name" $((total - fails)) "$fails"
+}
+
+test_kafka() { PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
+    KAFKA_BOOTSTRAP=127.0.0.1:19092 "$ROOT_DIR/scripts/kafka.sh" "$@"; }
+stop_test_kafka() { test_kafka stop || true; }
+
+"$ROOT_DIR/scripts/install-deps.sh" all
+
+# 1. Unit tests, sanitizers on.
+"$ROOT_DIR/scripts/build.sh" cpp debug
+ctest_suite "c++ unit" unit
+
+# 2. Integration tests against a fresh test broker; the test binaries stop and start it
+#    through KAFKA_CTL for the backpressure test.
+trap stop_test_kafka EXIT
+stop_test_kafka
+test_kafka wipe
+test_kafka start
+cat >"$TEST_HOME/kafka-ctl.sh" <<EOF
+#!/usr/bin/env bash
+PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_BOOTSTRAP=127.0.0.1:19092 exec "$ROOT_DIR/scripts/kafka.sh" "\$@"
+EOF
+chmod +x "$TEST_HOME/kafka-ctl.sh"
+KAFKA_BOOTSTRAP=127.0.0.1:19092 KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
+stop_test_kafka
+trap - EXIT
+
+# 3. Fuzz the message parser for a fixed budget, from the committed corpus.
+log "fuzzing the message parser for ${FUZZ_SECONDS}s"
+"$ROOT_DIR/scripts/build.sh" cpp fuzz
+fuzz_work="$TEST_HOME/fuzz-corpus"
+rm -rf "$fuzz_work"; mkdir -p "$fuzz_work"
+if (cd "$TEST_HOME" && "$ROOT_DIR/build/fuzz/common/fuzz_parse_message" -max_total_time="$FUZZ_SECONDS" \
+        -print_final_stats=1 "$fuzz_work" "$ROOT_DIR/common/fuzz/corpus") >"$TEST_HOME/fuzz.log" 2>&1; then
+    tail -n 5 "$TEST_HOME/fuzz.log"
+    record "parser fuzzing" 1 0
+else
+    tail -n 40 "$TEST_HOME/fuzz.log"
+    record "parser fuzzing" 0 1
+fi
+
+# 4. The Flink job's tests (Maven Surefire; counts from its XML reports).
+log "running the Flink job's tests (Maven)"
+reports="$ROOT_DIR/flink-job/target/surefire-reports"
+rm -rf "$reports"
+mvn_status=0
+mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || mvn_status=$?
+runs=0 fails=0
+for xml in "$reports"/TEST-*.xml; do
+    [[ -f $xml ]] || continue
+    read -r r f e < <(sed -n '0,/<testsuite /{s/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)".*/\1 \2 \3/p}' "$xml" | head -n 1)
+    runs=$((runs + ${r:-0})); fails=$((fails + ${f:-0} + ${e:-0}))
+done
+# A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
+if ((mvn_status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
+if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+
+echo
+echo "== ./pipeline test summary (logs in $TEST_HOME) =="
+cat "$REPORT"
+((${#failed_suites[@]} == 0)) || echo "failing: ${failed_suites[*]}"
+echo "$passed passed, $failed failed"
+((failed == 0))
