@@ -7,9 +7,9 @@ set -euo pipefail
 # What compiling the C++ programs needs.
 build_pkgs=(g++ cmake ninja-build pkg-config libboost1.74-dev librdkafka-dev libsimdjson-dev
             libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libbenchmark-dev)
-# What running the stack needs: a JDK for Kafka, Flink and the Maven wrapper (curl, unzip),
-# nothing else: the C++ programs link shared libraries from the build list.
-runtime_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
+# What running the stack needs: a JDK for Kafka, Flink and the Maven wrapper (curl, unzip), and
+# the ClickHouse server (18.16 in Debian 12). The C++ programs' libraries come with the build list.
+runtime_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates clickhouse-server)
 # What the tests need on top: clang with libFuzzer's runtime.
 test_pkgs=(clang libclang-rt-14-dev)
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs a project-local ClickHouse server (Debian's clickhouse-server package) with its config,
+# data and logs under $PIPELINE_HOME, and applies the migrations in clickhouse/migrations.
+#   scripts/clickhouse.sh start | stop | status | wipe | migrate | query SQL
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+export CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
+export CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
+export CLICKHOUSE_USER="${CLICKHOUSE_USER:-admin}"
+export CLICKHOUSE_PASSWORD="${CLICKHOUSE_PASSWORD:-admin123}"
+CLICKHOUSE_FLUSH_MS="${CLICKHOUSE_FLUSH_MS:-500}"
+CH_DATA="$DATA_DIR/clickhouse"
+CH_CONF="$PIPELINE_HOME/clickhouse"
+CH_URL="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT/"
+
+# query SQL: runs one statement over HTTP and prints the result; fails with ClickHouse's message.
+query() {
+    curl -sS --fail-with-body --max-time "${CLICKHOUSE_QUERY_TIMEOUT:-60}" \
+        -u "$CLICKHOUSE_USER:$CLICKHOUSE_PASSWORD" --data-binary "$1" "$CH_URL"
+}
+
+server_ready() { curl -fsS --max-time 2 "${CH_URL}ping" >/dev/null 2>&1 && query "SELECT 1" >/dev/null 2>&1; }
+
+write_config() {
+    mkdir -p "$CH_CONF" "$CH_DATA"
+    local subst=(-e "s|@LOG_DIR@|$LOG_DIR|g" -e "s|@DATA_DIR@|$CH_DATA|g"
+                 -e "s|@HTTP_PORT@|$CLICKHOUSE_HTTP_PORT|g" -e "s|@TCP_PORT@|$CLICKHOUSE_TCP_PORT|g"
+                 -e "s|@USER@|$CLICKHOUSE_USER|g" -e "s|@PASSWORD@|$CLICKHOUSE_PASSWORD|g"
+                 -e "s|@FLUSH_MS@|$CLICKHOUSE_FLUSH_MS|g")
+    sed "${subst[@]}" "$ROOT_DIR/clickhouse/config/config.xml.template" >"$CH_CONF/config.xml"
+    sed "${subst[@]}" "$ROOT_DIR/clickhouse/config/users.xml.template" >"$CH_CONF/users.xml"
+}
+
+start() {
+    if is_running clickhouse; then log "clickhouse already running"; return 0; fi
+    port_open "$CLICKHOUSE_HTTP_PORT" && die "port $CLICKHOUSE_HTTP_PORT is taken by another process; set CLICKHOUSE_HTTP_PORT"
+    command -v clickhouse-server >/dev/null || die "clickhouse-server is not installed (scripts/install-deps.sh installs it)"
+    write_config
+    start_bg clickhouse clickhouse-server --config-file="$CH_CONF/config.xml"
+    wait_for "clickhouse on :$CLICKHOUSE_HTTP_PORT" "${CLICKHOUSE_START_TIMEOUT:-60}" server_ready \
+        || { tail -n 30 "$LOG_DIR/clickhouse-server.err.log" "$LOG_DIR/clickhouse.log" >&2; die "clickhouse did not start"; }
+}
+
+# Migrations: numbered files, applied in order, each recorded in analytics.schema_migrations.
+# Every statement is idempotent (IF NOT EXISTS) too, so a half-applied file can be re-run.
+migrate() {
+    query "CREATE DATABASE IF NOT EXISTS analytics" >/dev/null
+    query "CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version String, applied_at DateTime) ENGINE = TinyLog" >/dev/null
+    local applied file name
+    applied=$(query "SELECT version FROM analytics.schema_migrations")
+    for file in "$ROOT_DIR"/clickhouse/migrations/*.sql; do
+        name=$(basename "$file")
+        grep -qxF "$name" <<<"$applied" && continue
+        log "applying migration $name"
+        "$ROOT_DIR/scripts/sql-statements.sh" "$file" | while IFS= read -r -d '' stmt; do
+            query "$(render "$stmt")" >/dev/null || die "migration $name failed on: $stmt"
+        done
+        query "INSERT INTO analytics.schema_migrations VALUES ('$name', now())" >/dev/null
+    done
+}
+
+# The migrations name the broker and topics through ${VARS}; only these few are replaced.
+render() {
+    local sql=$1
+    sql=${sql//'${KAFKA_BOOTSTRAP}'/$KAFKA_BOOTSTRAP}
+    sql=${sql//'${CLICKHOUSE_KAFKA_GROUP}'/${CLICKHOUSE_KAFKA_GROUP:-clickhouse}}
+    printf '%s' "$sql"
+}
+
+case "${1:-}" in
+    start) start ;;
+    stop) stop_bg clickhouse TERM 60 ;;
+    status) if is_running clickhouse && server_ready; then echo "clickhouse: up ($CH_URL)"; else echo "clickhouse: down"; exit 1; fi ;;
+    wipe) is_running clickhouse && die "stop clickhouse first"; rm -rf "$CH_DATA"; log "clickhouse data deleted" ;;
+    migrate) migrate ;;
+    query) shift; query "$*" ;;
+    *) echo "usage: $0 start|stop|status|wipe|migrate|query SQL" >&2; exit 2 ;;
+esac
