@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+export CLICKHOUSE_HOST="${CLICKHOUSE_HOST:-127.0.0.1}"   # compose's init step points it at its server
 export CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 export CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 export CLICKHOUSE_USER="${CLICKHOUSE_USER:-admin}"
@@ -12,7 +13,7 @@ export CLICKHOUSE_PASSWORD="${CLICKHOUSE_PASSWORD:-admin123}"
 CLICKHOUSE_FLUSH_MS="${CLICKHOUSE_FLUSH_MS:-500}"
 CH_DATA="$DATA_DIR/clickhouse"
 CH_CONF="$PIPELINE_HOME/clickhouse"
-CH_URL="http://127.0.0.1:$CLICKHOUSE_HTTP_PORT/"
+CH_URL="http://$CLICKHOUSE_HOST:$CLICKHOUSE_HTTP_PORT/"
 
 # query SQL: runs one statement over HTTP and prints the result; fails with ClickHouse's message.
 query() {

@@ -22,16 +22,23 @@ topics=(
     "analytics.user_days $OUTPUT_PARTITIONS"
 )
 
-# Each TopicCommand call starts a JVM (~2 s): list the topics once and create only the missing ones.
-existing=$("$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand \
-    --bootstrap-server "$KAFKA_BOOTSTRAP" --list)
+# The topic tool: the official Kafka image's script in compose, else our Maven-resolved jars.
+kafka_topics() {
+    if [[ -x ${KAFKA_TOPICS_SH:-/opt/kafka/bin/kafka-topics.sh} ]]; then
+        "${KAFKA_TOPICS_SH:-/opt/kafka/bin/kafka-topics.sh}" "$@"
+    else
+        "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand "$@"
+    fi
+}
+
+# Each call starts a JVM (~2 s): list the topics once and create only the missing ones.
+existing=$(kafka_topics --bootstrap-server "$KAFKA_BOOTSTRAP" --list)
 for entry in "${topics[@]}"; do
     read -r name partitions <<<"$entry"
     if grep -qxF "$name" <<<"$existing"; then
         continue
     fi
-    "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand \
-        --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists --topic "$name" \
+    kafka_topics --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists --topic "$name" \
         --partitions "$partitions" --replication-factor 1 \
         --config "retention.ms=$RETENTION_MS" --config min.insync.replicas=1 >/dev/null
     log "topic $name created ($partitions partitions)"
