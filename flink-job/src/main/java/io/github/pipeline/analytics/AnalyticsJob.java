@@ -1,0 +1,138 @@
+package io.github.pipeline.analytics;
+
+import io.github.pipeline.analytics.config.JobConfig;
+import io.github.pipeline.analytics.functions.ConversionFunction;
+import io.github.pipeline.analytics.functions.DeduplicateFunction;
+import io.github.pipeline.analytics.functions.DeduplicateOperator;
+import io.github.pipeline.analytics.functions.EventsPerTypeFunction;
+import io.github.pipeline.analytics.functions.PageViewsFunction;
+import io.github.pipeline.analytics.functions.RouteInvalidFunction;
+import io.github.pipeline.analytics.functions.SessionizeFunction;
+import io.github.pipeline.analytics.functions.UniqueUsersPerPageFunction;
+import io.github.pipeline.analytics.functions.UserDaysFunction;
+import io.github.pipeline.analytics.model.CleanEvent;
+import io.github.pipeline.analytics.model.ConversionRecord;
+import io.github.pipeline.analytics.model.DeadLetter;
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.EventsPerTypeRecord;
+import io.github.pipeline.analytics.model.LateEvent;
+import io.github.pipeline.analytics.model.OutputRecord;
+import io.github.pipeline.analytics.model.PageViewsRecord;
+import io.github.pipeline.analytics.model.ParsedRecord;
+import io.github.pipeline.analytics.model.SessionRecord;
+import io.github.pipeline.analytics.model.UniqueUsersRecord;
+import io.github.pipeline.analytics.model.UserDayRecord;
+import io.github.pipeline.analytics.sinks.Output;
+import io.github.pipeline.analytics.sinks.OutputSinks;
+import io.github.pipeline.analytics.watermarks.IdleFlushWatermarkStrategy;
+import io.github.pipeline.analytics.watermarks.WallClock;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Wires the dataflow graph; nothing else. Source and sinks are passed in so tests can use their own.
+ *
+ * <pre>
+ * source (parse once, per-partition idle-flush watermarks)
+ *   -> route-invalid ---------------------------------------------> dead letters
+ *   -> keyBy(event_id) dedup-late (first copy wins, then late?) ---> late events
+ *        -> keyBy(minute|type)  events-per-type
+ *        -> page_view only: keyBy(minute|page) page-views, unique-users-per-page
+ *        -> page_view/purchase: keyBy(minute) conversion
+ *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions
+ *             -> keyBy(user) user-days (retention input)
+ * </pre>
+ */
+public final class AnalyticsJob {
+    public static final String SOURCE_UID = "source-raw-events";
+
+    private AnalyticsJob() {}
+
+    /** Builds the graph with the production watermark strategy (system clock). */
+    public static void build(StreamExecutionEnvironment env, JobConfig config,
+                             Source<ParsedRecord, ?, ?> source, OutputSinks sinks) {
+        build(env, config, source,
+                new IdleFlushWatermarkStrategy(config.outOfOrdernessMs, config.idleFlushMs, WallClock.SYSTEM), sinks);
+    }
+
+    public static void build(StreamExecutionEnvironment env, JobConfig config, Source<ParsedRecord, ?, ?> source,
+                             WatermarkStrategy<ParsedRecord> watermarks, OutputSinks sinks) {
+        long interval = config.provisionalIntervalMs;
+
+        DataStream<ParsedRecord> raw = env.fromSource(source, watermarks, "Raw events: " + config.rawTopic)
+                .uid(SOURCE_UID);
+
+        SingleOutputStreamOperator<Event> valid = raw
+                .process(new RouteInvalidFunction())
+                .uid("route-invalid").name("Route invalid records to dead letters");
+
+        SingleOutputStreamOperator<Event> onTime = valid
+                .keyBy(e -> e.eventId, Types.STRING)
+                .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
+                        new DeduplicateOperator(new DeduplicateFunction(config.dedupRetentionMs, config.dedupTtlMs)))
+                .uid("dedup-late");
+
+        SingleOutputStreamOperator<EventsPerTypeRecord> eventsPerType = onTime
+                .keyBy(EventsPerTypeFunction::keyOf, Types.STRING)
+                .process(new EventsPerTypeFunction(interval))
+                .uid("events-per-type").name("Events per type (1 min)");
+
+        SingleOutputStreamOperator<Event> pageViewEvents = onTime
+                .filter(e -> ConversionFunction.PAGE_VIEW.equals(e.type))
+                .uid("filter-page-views").name("page_view events");
+
+        SingleOutputStreamOperator<PageViewsRecord> pageViews = pageViewEvents
+                .keyBy(PageViewsFunction::keyOf, Types.STRING)
+                .process(new PageViewsFunction(interval))
+                .uid("page-views").name("Page views (1 min)");
+
+        SingleOutputStreamOperator<UniqueUsersRecord> uniqueUsers = pageViewEvents
+                .keyBy(UniqueUsersPerPageFunction::keyOf, Types.STRING)
+                .process(new UniqueUsersPerPageFunction(interval))
+                .uid("unique-users-per-page").name("Unique users per page (1 min)");
+
+        SingleOutputStreamOperator<ConversionRecord> conversion = onTime
+                .filter(ConversionFunction::relevant)
+                .uid("filter-conversion").name("page_view and purchase events")
+                .keyBy(ConversionFunction::keyOf, Types.STRING)
+                .process(new ConversionFunction(interval))
+                .uid("conversion").name("Conversion (1 min)");
+
+        SingleOutputStreamOperator<CleanEvent> clean = onTime
+                .keyBy(e -> e.userId, Types.STRING)
+                .process(new SessionizeFunction(config.sessionGapMs, config.funnelSteps, interval))
+                .uid("sessionize").name("Sessions in event-time order");
+
+        DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeFunction.SESSIONS);
+
+        SingleOutputStreamOperator<UserDayRecord> userDays = clean
+                .keyBy(e -> e.userId, Types.STRING)
+                .process(new UserDaysFunction(interval))
+                .uid("user-days").name("User days (retention input)");
+
+        DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateFunction.LATE);
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteInvalidFunction.DEAD_LETTERS);
+
+        sink(clean, Output.EVENTS, sinks, config);
+        sink(eventsPerType, Output.EVENTS_PER_TYPE, sinks, config);
+        sink(pageViews, Output.PAGE_VIEWS, sinks, config);
+        sink(uniqueUsers, Output.UNIQUE_USERS_PER_PAGE, sinks, config);
+        sink(conversion, Output.CONVERSION, sinks, config);
+        sink(sessions, Output.SESSIONS, sinks, config);
+        sink(userDays, Output.USER_DAYS, sinks, config);
+        sink(late, Output.LATE, sinks, config);
+        sink(deadLetters, Output.DEADLETTER, sinks, config);
+    }
+
+    private static <T extends OutputRecord> void sink(DataStream<T> stream, Output output, OutputSinks sinks,
+                                                      JobConfig config) {
+        stream.sinkTo(sinks.<T>sink(output))
+                .uid("sink-" + output.id())
+                .name("Sink: " + output.topic(config));
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.pipeline.analytics;
+
+import io.github.pipeline.analytics.config.CheckpointLocator;
+import io.github.pipeline.analytics.config.JobConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Creates the execution environment: an in-process MiniCluster with the dashboard, or the `flink run` one. */
+public final class ExecutionEnvironments {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecutionEnvironments.class);
+
+    private ExecutionEnvironments() {}
+
+    public static boolean isLocal(JobConfig config) {
+        switch (config.mode) {
+            case "local": return true;
+            case "cluster": return false;
+            default:
+                // `flink run` installs a context environment; plain `java -jar` gets a local one
+                return StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
+        }
+    }
+
+    public static StreamExecutionEnvironment create(JobConfig config) {
+        Configuration conf = new Configuration();
+        applyRestartStrategy(config, conf);
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+
+        StreamExecutionEnvironment env;
+        if (isLocal(config)) {
+            conf.set(RestOptions.PORT, config.restPort);
+            conf.set(RestOptions.BIND_ADDRESS, config.restAddress);
+            conf.set(RestOptions.ADDRESS, "127.0.0.1".equals(config.restAddress) ? "127.0.0.1" : "localhost");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+            restorePath(config).ifPresent(path -> {
+                LOG.info("Resuming from checkpoint {}", path);
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+            });
+            LOG.info("Local mode: in-process Flink MiniCluster, dashboard on http://{}:{}/",
+                    config.restAddress, config.restPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+        } else {
+            if (config.checkpointDirExplicit) {
+                conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+            }
+            LOG.info("Cluster mode: submitting to the cluster of `flink run`");
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        env.setParallelism(config.parallelism);
+        env.setMaxParallelism(config.maxParallelism);
+        env.enableCheckpointing(config.checkpointIntervalMs, CheckpointingMode.EXACTLY_ONCE);
+        return env;
+    }
+
+    static Optional<String> restorePath(JobConfig config) {
+        String from = config.restoreFrom;
+        if (from.equalsIgnoreCase("none")) {
+            return Optional.empty();
+        }
+        if (from.equalsIgnoreCase("latest")) {
+            Optional<String> latest = CheckpointLocator.findLatest(config.checkpointDir);
+            if (latest.isEmpty()) {
+                LOG.info("No retained checkpoint under {}: starting fresh", config.checkpointDir);
+            }
+            return latest;
+        }
+        return Optional.of(from);
+    }
+
+    static void applyRestartStrategy(JobConfig config, Configuration conf) {
+        switch (config.restartStrategy) {
+            case "fixed-delay":
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, config.restartAttempts);
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                        Duration.ofMillis(config.restartDelayMs));
+                break;
+            case "none":
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "disable");
+                break;
+            default:
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                        Duration.ofMillis(Math.max(1, config.restartDelayMs)));
+                conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                        Duration.ofMillis(Math.max(1, config.restartMaxDelayMs)));
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.github.pipeline.analytics.functions;
+
+/** A user's current UTC day (state of {@link UserDaysFunction}). */
+public class DayState {
+    public long day;
+    public long events;
+    public boolean dirty;
+    public long version;
+    /** Pending provisional processing-time timer, 0 = none. */
+    public long timer;
+
+    public DayState() {}
+}

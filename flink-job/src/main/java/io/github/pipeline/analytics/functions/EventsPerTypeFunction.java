@@ -1,0 +1,44 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.EventsPerTypeRecord;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** Per (minute, type): the number of events. Key: {@code windowStart|type}. */
+public class EventsPerTypeFunction extends ProvisionalWindowFunction<EventsPerTypeRecord> {
+    private static final long serialVersionUID = 1L;
+    private transient ValueState<Long> count;
+
+    public EventsPerTypeFunction(long provisionalIntervalMs) {
+        super(provisionalIntervalMs);
+    }
+
+    public static String keyOf(Event e) {
+        return key(TimeBuckets.minuteStart(e.ts), e.type);
+    }
+
+    @Override
+    protected void openState() {
+        count = getRuntimeContext().getState(new ValueStateDescriptor<>("events", Types.LONG));
+    }
+
+    @Override
+    protected boolean add(Event event) throws Exception {
+        Long c = count.value();
+        count.update(c == null ? 1L : c + 1);
+        return true;
+    }
+
+    @Override
+    protected EventsPerTypeRecord result(long windowStartMs, String type, long version) throws Exception {
+        Long c = count.value();
+        return c == null ? null : new EventsPerTypeRecord(windowStartMs, type, c, version);
+    }
+
+    @Override
+    protected void clearState() {
+        count.clear();
+    }
+}

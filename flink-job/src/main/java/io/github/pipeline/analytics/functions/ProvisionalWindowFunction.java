@@ -1,0 +1,113 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.Event;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * A tumbling 1-minute event-time window per key, keyed by {@link #key(long, String)} = window start + "|" +
+ * dimension. Publishes the current total (never a delta) at most {@code provisionalIntervalMs} after it
+ * changed, and the final value when the watermark passes the window end; then all state and timers of the
+ * key are gone. Nothing is emitted when nothing changed since the last emission. Every emission carries
+ * version = max(now, previous version + 1).
+ *
+ * <p>Relies on the upstream lateness filter: no element arrives with ts at or below the watermark.
+ */
+public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunction<String, Event, OUT> {
+    private static final long serialVersionUID = 1L;
+    private final long provisionalIntervalMs;
+    private transient ValueState<EmitState> emitState;
+
+    protected ProvisionalWindowFunction(long provisionalIntervalMs) {
+        this.provisionalIntervalMs = provisionalIntervalMs;
+    }
+
+    /** The key of an event's window for the given dimension (type, page, or "" for none). */
+    public static String key(long windowStartMs, String dimension) {
+        return windowStartMs + "|" + dimension;
+    }
+
+    public static long windowStartOf(String key) {
+        return Long.parseLong(key.substring(0, key.indexOf('|')));
+    }
+
+    public static String dimensionOf(String key) {
+        return key.substring(key.indexOf('|') + 1);
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        emitState = getRuntimeContext().getState(new ValueStateDescriptor<>("emit", TypeInformation.of(EmitState.class)));
+        openState();
+    }
+
+    /** Create the subclass's state handles. */
+    protected abstract void openState() throws Exception;
+
+    /** Adds the event to the window's state; returns whether the published value changes. */
+    protected abstract boolean add(Event event) throws Exception;
+
+    /** The current value of the window; may return null for "nothing to publish". */
+    protected abstract OUT result(long windowStartMs, String dimension, long version) throws Exception;
+
+    /** Clears the subclass's state of the current key. */
+    protected abstract void clearState();
+
+    @Override
+    public void processElement(Event event, Context ctx, Collector<OUT> out) throws Exception {
+        long windowStart = TimeBuckets.minuteStart(event.ts);
+        ctx.timerService().registerEventTimeTimer(windowStart + TimeBuckets.MINUTE_MS - 1);
+        if (!add(event)) {
+            return;
+        }
+        EmitState st = emitState.value();
+        if (st == null) {
+            st = new EmitState();
+        }
+        st.dirty = true;
+        if (st.timer == 0) {
+            st.timer = ctx.timerService().currentProcessingTime() + provisionalIntervalMs;
+            ctx.timerService().registerProcessingTimeTimer(st.timer);
+        }
+        emitState.update(st);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        EmitState st = emitState.value();
+        String key = ctx.getCurrentKey();
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            if (st != null) {
+                if (st.dirty) {
+                    emit(key, st, ctx.timerService().currentProcessingTime(), out);
+                }
+                if (st.timer != 0) {
+                    ctx.timerService().deleteProcessingTimeTimer(st.timer);
+                }
+            }
+            emitState.clear();
+            clearState();
+        } else if (st != null) {
+            st.timer = 0;
+            if (st.dirty) {
+                emit(key, st, ctx.timerService().currentProcessingTime(), out);
+            }
+            emitState.update(st);
+        }
+    }
+
+    private void emit(String key, EmitState st, long nowMs, Collector<OUT> out) throws Exception {
+        long version = Versions.next(st.version, nowMs);
+        OUT record = result(windowStartOf(key), dimensionOf(key), version);
+        st.dirty = false;
+        if (record != null) {
+            st.version = version;
+            out.collect(record);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.DeadLetter;
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.ParsedRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/** Valid events to the main output; invalid records to the {@link #DEAD_LETTERS} side output. */
+public class RouteInvalidFunction extends ProcessFunction<ParsedRecord, Event> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    @Override
+    public void processElement(ParsedRecord record, Context ctx, Collector<Event> out) {
+        if (record.event != null) {
+            out.collect(record.event);
+        } else {
+            ctx.output(DEAD_LETTERS, new DeadLetter(
+                    ctx.timerService().currentProcessingTime(), record.reason, record.payload, "flink"));
+        }
+    }
+}

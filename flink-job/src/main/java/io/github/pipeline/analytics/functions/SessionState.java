@@ -1,0 +1,17 @@
+package io.github.pipeline.analytics.functions;
+
+/** The open session of one user (state of {@link SessionizeFunction}). */
+public class SessionState {
+    public long start;
+    public long end;
+    public long events;
+    public long pageViews;
+    public boolean purchased;
+    public int funnelStep;
+    public boolean dirty;
+    public long version;
+    /** Pending provisional processing-time timer, 0 = none. */
+    public long timer;
+
+    public SessionState() {}
+}

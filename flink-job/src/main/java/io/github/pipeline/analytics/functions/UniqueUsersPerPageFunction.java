@@ -1,0 +1,53 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.UniqueUsersRecord;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/** Per (minute, page): distinct users with a page_view (feed it page_view events only). Key: {@code windowStart|page}. */
+public class UniqueUsersPerPageFunction extends ProvisionalWindowFunction<UniqueUsersRecord> {
+    private static final long serialVersionUID = 1L;
+    private transient MapState<String, Boolean> users;
+    private transient ValueState<Long> count;
+
+    public UniqueUsersPerPageFunction(long provisionalIntervalMs) {
+        super(provisionalIntervalMs);
+    }
+
+    public static String keyOf(Event e) {
+        return key(TimeBuckets.minuteStart(e.ts), e.page);
+    }
+
+    @Override
+    protected void openState() {
+        users = getRuntimeContext().getMapState(new MapStateDescriptor<>("users", Types.STRING, Types.BOOLEAN));
+        count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+    }
+
+    @Override
+    protected boolean add(Event event) throws Exception {
+        if (users.contains(event.userId)) {
+            return false;
+        }
+        users.put(event.userId, Boolean.TRUE);
+        Long c = count.value();
+        count.update(c == null ? 1L : c + 1);
+        return true;
+    }
+
+    @Override
+    protected UniqueUsersRecord result(long windowStartMs, String page, long version) throws Exception {
+        Long c = count.value();
+        return c == null ? null : new UniqueUsersRecord(windowStartMs, page, c, version);
+    }
+
+    @Override
+    protected void clearState() {
+        users.clear();
+        count.clear();
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.pipeline.analytics.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
+
+/** A de-duplicated, non-late event with its Flink session id ({@code analytics.events}). */
+public class CleanEvent implements OutputRecord {
+    @JsonProperty("event_id")
+    public String eventId;
+    @JsonProperty("user_id")
+    public String userId;
+    @JsonProperty("type")
+    public String type;
+    @JsonProperty("page")
+    public String page;
+    @JsonProperty("ts_ms")
+    public long tsMs;
+    @JsonProperty("session_id")
+    public String sessionId;
+    @JsonProperty("version")
+    public long version;
+
+    public CleanEvent() {}
+
+    public CleanEvent(String eventId, String userId, String type, String page, long tsMs, String sessionId, long version) {
+        this.eventId = eventId;
+        this.userId = userId;
+        this.type = type;
+        this.page = page;
+        this.tsMs = tsMs;
+        this.sessionId = sessionId;
+        this.version = version;
+    }
+
+    @Override
+    public String key() {
+        return eventId;
+    }
+
+    @Override
+    public long version() {
+        return version;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof CleanEvent)) return false;
+        CleanEvent r = (CleanEvent) o;
+        return Objects.equals(eventId, r.eventId) && Objects.equals(userId, r.userId) && Objects.equals(type, r.type) && Objects.equals(page, r.page) && tsMs == r.tsMs && Objects.equals(sessionId, r.sessionId) && version == r.version;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(eventId, userId, type, page, tsMs, sessionId, version);
+    }
+
+    @Override
+    public String toString() {
+        return "CleanEvent{" + "event_id=" + eventId + ", user_id=" + userId + ", type=" + type + ", page=" + page + ", ts_ms=" + tsMs + ", session_id=" + sessionId + ", version=" + version+ "}";
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.pipeline.analytics.model;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
+
+/** An unparseable or invalid raw record ({@code events.deadletter}). */
+public class DeadLetter implements OutputRecord {
+    @JsonProperty("received_at_ms")
+    public long receivedAtMs;
+    @JsonProperty("reason")
+    public String reason;
+    @JsonProperty("payload")
+    public String payload;
+    @JsonProperty("source")
+    public String source;
+
+    public DeadLetter() {}
+
+    public DeadLetter(long receivedAtMs, String reason, String payload, String source) {
+        this.receivedAtMs = receivedAtMs;
+        this.reason = reason;
+        this.payload = payload;
+        this.source = source;
+    }
+
+    @Override
+    public String key() {
+        return null;
+    }
+
+    @Override
+    public long version() {
+        return 0;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof DeadLetter)) return false;
+        DeadLetter r = (DeadLetter) o;
+        return receivedAtMs == r.receivedAtMs && Objects.equals(reason, r.reason) && Objects.equals(payload, r.payload) && Objects.equals(source, r.source);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(receivedAtMs, reason, payload, source);
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + "received_at_ms=" + receivedAtMs + ", reason=" + reason + ", payload=" + payload + ", source=" + source+ "}";
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.pipeline.analytics.model;
+
+/**
+ * The result of parsing one raw record, produced once by the source: either a valid {@link #event}
+ * or, when {@link #event} is null, the dead-letter {@link #reason} and the (truncated) raw {@link #payload}.
+ */
+public class ParsedRecord {
+    public Event event;
+    public String reason;
+    public String payload;
+
+    public ParsedRecord() {}
+
+    public static ParsedRecord valid(Event event) {
+        ParsedRecord r = new ParsedRecord();
+        r.event = event;
+        return r;
+    }
+
+    public static ParsedRecord invalid(String reason, String payload) {
+        ParsedRecord r = new ParsedRecord();
+        r.reason = reason;
+        r.payload = payload;
+        return r;
+    }
+
+    public boolean isValid() {
+        return event != null;
+    }
+
+    /** Event time for the source's timestamp assigner; invalid records get Long.MIN_VALUE. */
+    public long timestamp() {
+        return event != null ? event.ts : Long.MIN_VALUE;
+    }
+
+    @Override
+    public String toString() {
+        return event != null ? "ParsedRecord{" + event + "}" : "ParsedRecord{invalid " + reason + "}";
+    }
+}

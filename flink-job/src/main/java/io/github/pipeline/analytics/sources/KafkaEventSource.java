@@ -1,0 +1,35 @@
+package io.github.pipeline.analytics.sources;
+
+import io.github.pipeline.analytics.config.JobConfig;
+import io.github.pipeline.analytics.model.ParsedRecord;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.util.regex.Pattern;
+
+/** The Kafka source of raw events. */
+public final class KafkaEventSource {
+    private KafkaEventSource() {}
+
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<ParsedRecord> create(JobConfig config) {
+        OffsetsInitializer start;
+        switch (config.startingOffsets) {
+            case "earliest": start = OffsetsInitializer.earliest(); break;
+            case "latest": start = OffsetsInitializer.latest(); break;
+            default: start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+        return KafkaSource.<ParsedRecord>builder()
+                .setBootstrapServers(config.kafkaBootstrap)
+                // a pattern subscription tolerates a topic that does not exist yet (found by discovery)
+                .setTopicPattern(Pattern.compile(Pattern.quote(config.rawTopic)))
+                .setGroupId(config.consumerGroup)
+                .setStartingOffsets(start)
+                .setDeserializer(new RawEventDeserializer())
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("commit.offsets.on.checkpoint", "true")
+                .setProperty("client.id.prefix", config.consumerGroup)
+                .build();
+    }
+}

@@ -1,0 +1,22 @@
+package io.github.pipeline.analytics.sources;
+
+import io.github.pipeline.analytics.model.ParsedRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Kafka value bytes to {@link ParsedRecord}: the only place raw JSON is parsed. */
+public class RawEventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
+        out.collect(EventParser.parse(record.value()));
+    }
+
+    @Override
+    public TypeInformation<ParsedRecord> getProducedType() {
+        return TypeInformation.of(ParsedRecord.class);
+    }
+}
