@@ -5,6 +5,8 @@
 #      data folder, so a running `./pipeline up` stack is left alone)
 #   3. the parser fuzz target for a fixed time (clang + libFuzzer)
 #   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
+#   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
+#      replayed through it, every ClickHouse object compared with an independent oracle
 # Ends with one line "N passed, N failed" over all suites' test cases.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -37,9 +39,15 @@ ctest_suite() {
     record "$name" $((total - fails)) "$fails"
 }
 
-test_kafka() { PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
-    KAFKA_BOOTSTRAP=127.0.0.1:19092 "$ROOT_DIR/scripts/kafka.sh" "$@"; }
+# The test stack: its own folder and ports, so a running `./pipeline up` stack is left alone.
+test_env() {
+    env PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
+        KAFKA_BOOTSTRAP=127.0.0.1:19092 CLICKHOUSE_HTTP_PORT=18123 CLICKHOUSE_TCP_PORT=19000 \
+        GATEWAY_PORT=18080 FLINK_REST_PORT=18081 CMAKE_PRESET=debug "$@"
+}
+test_kafka() { test_env "$ROOT_DIR/scripts/kafka.sh" "$@"; }
 stop_test_kafka() { test_kafka stop || true; }
+stop_test_stack() { test_env "$ROOT_DIR/pipeline" down || true; }
 
 "$ROOT_DIR/scripts/install-deps.sh" all
 
@@ -55,7 +63,8 @@ test_kafka wipe
 test_kafka start
 cat >"$TEST_HOME/kafka-ctl.sh" <<EOF
 #!/usr/bin/env bash
-PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 KAFKA_BOOTSTRAP=127.0.0.1:19092 exec "$ROOT_DIR/scripts/kafka.sh" "\$@"
+$(declare -f test_env)
+test_env "$ROOT_DIR/scripts/kafka.sh" "\$@"
 EOF
 chmod +x "$TEST_HOME/kafka-ctl.sh"
 KAFKA_BOOTSTRAP=127.0.0.1:19092 KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
@@ -91,6 +100,20 @@ done
 # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
 if ((mvn_status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
 if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+
+# 5. End to end, on a fresh test stack started the way users start theirs.
+log "end-to-end: starting the test stack"
+trap stop_test_stack EXIT
+stop_test_stack
+test_env "$ROOT_DIR/pipeline" down -v
+if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
+    E2E_GATEWAY_URL=ws://127.0.0.1:18080/ws/events CLICKHOUSE_HTTP_PORT=18123 \
+        ctest_suite "end-to-end" e2e
+else
+    record "end-to-end" 0 1
+fi
+stop_test_stack
+trap - EXIT
 
 echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
