@@ -1,0 +1,80 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.LateEvent;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.github.pipeline.analytics.functions.Harnesses.ev;
+import static io.github.pipeline.analytics.functions.Harnesses.side;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class DeduplicateOperatorTest {
+    private static final long DAY = 86_400_000L;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, Event> harness() throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new DeduplicateOperator(new DeduplicateFunction(DAY, 0)), e -> e.eventId, Types.STRING);
+    }
+
+    @Test
+    void firstCopyWinsAndStateExpiresAfterRetention() throws Exception {
+        var h = harness();
+        h.open();
+        Event first = ev("e1", "u1", "click", "/a", 10_000);
+        h.processElement(first, 10_000);
+        h.processElement(ev("e1", "u1", "purchase", "/b", 10_000), 10_000);
+        h.processElement(ev("e2", "u1", "click", "/a", 20_000), 20_000);
+        assertEquals(List.of(first, ev("e2", "u1", "click", "/a", 20_000)), h.extractOutputValues());
+        assertEquals(2, h.numEventTimeTimers());
+
+        h.processWatermark(10_000 + DAY - 1);
+        h.processElement(ev("e1", "u1", "click", "/a", 10_000), 10_000); // still remembered: dropped, not late
+        assertEquals(2, h.extractOutputValues().size());
+        assertEquals(0, side(h, DeduplicateFunction.LATE).size());
+
+        h.processWatermark(20_000 + DAY);
+        Harnesses.assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void lateEventsGoToSideOutputOnceAndDuplicatesOfThemAreDropped() throws Exception {
+        var h = harness();
+        h.open();
+        h.processWatermark(50_000);
+        h.processElement(ev("late", "u1", "click", "/p", 50_000), 50_000);    // ts == watermark: late
+        h.processElement(ev("ontime", "u1", "click", "/p", 50_001), 50_001);  // just above: on time
+        h.processElement(ev("late", "u1", "click", "/p", 50_000), 50_000);    // re-sent: nothing at all
+        assertEquals(List.of(ev("ontime", "u1", "click", "/p", 50_001)), h.extractOutputValues());
+        assertEquals(List.of(new LateEvent("late", "u1", "click", "/p", 50_000, null, 50_000)),
+                side(h, DeduplicateFunction.LATE));
+        h.close();
+    }
+
+    @Test
+    void restoreKeepsSeenIdsAndTheWatermarkFloor() throws Exception {
+        var h = harness();
+        h.open();
+        h.processElement(ev("e1", "u1", "click", "", 100_000), 100_000);
+        h.processWatermark(200_000);
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored = harness();
+        restored.initializeState(snapshot);
+        restored.open();
+        // the restored operator has seen no watermark yet, but its window of ts <= 200000 is final downstream
+        restored.processElement(ev("e1", "u1", "click", "", 100_000), 100_000);
+        restored.processElement(ev("old", "u1", "click", "", 150_000), 150_000);
+        restored.processElement(ev("new", "u1", "click", "", 200_001), 200_001);
+        assertEquals(List.of(ev("new", "u1", "click", "", 200_001)), restored.extractOutputValues());
+        assertEquals(List.of(new LateEvent("old", "u1", "click", "", 150_000, null, 200_000)),
+                side(restored, DeduplicateFunction.LATE));
+        restored.close();
+    }
+}

@@ -1,0 +1,180 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.CleanEvent;
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.SessionRecord;
+import io.github.pipeline.analytics.model.UserDayRecord;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.github.pipeline.analytics.functions.Harnesses.assertNothingLeft;
+import static io.github.pipeline.analytics.functions.Harnesses.ev;
+import static io.github.pipeline.analytics.functions.Harnesses.keyed;
+import static io.github.pipeline.analytics.functions.Harnesses.side;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SessionizeFunctionTest {
+    private static final long GAP = 30 * 60_000L;
+    private static final long T = 1_511_544_070_000L;
+    private static final List<String> STEPS = List.of("page_view", "click", "purchase");
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness() throws Exception {
+        return keyed(new SessionizeFunction(GAP, STEPS, 2_000), e -> e.userId);
+    }
+
+    private static SessionRecord session(String user, long start, long end, long events, long views, int purchased,
+                                         int funnel) {
+        return new SessionRecord(user + ":" + start, user, start, end, events, views, purchased, funnel, 0);
+    }
+
+    private static List<SessionRecord> finals(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h) {
+        List<SessionRecord> out = new ArrayList<>();
+        for (SessionRecord r : side(h, SessionizeFunction.SESSIONS)) {
+            out.removeIf(o -> o.sessionId.equals(r.sessionId));
+            SessionRecord copy = new SessionRecord(r.sessionId, r.userId, r.sessionStartMs, r.sessionEndMs, r.events,
+                    r.pageViews, r.purchased, r.funnelStep, 0);
+            out.add(copy);
+        }
+        return out;
+    }
+
+    @Test
+    void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot() throws Exception {
+        var h = harness();
+        long second = T + GAP - 1;    // 30 min - 1 ms later: same session
+        long third = second + GAP;    // exactly 30 min later: new session
+        h.processElement(ev("1", "u", "page_view", "/a", T), T);
+        h.processElement(ev("2", "u", "click", "/a", second), second);
+        h.processElement(ev("3", "u", "page_view", "/b", third), third);
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(List.of(session("u", T, second, 2, 1, 0, 2), session("u", third, third, 1, 1, 0, 1)), finals(h));
+        List<String> sessionIds = new ArrayList<>();
+        for (CleanEvent c : h.extractOutputValues()) sessionIds.add(c.eventId + "=" + c.sessionId);
+        assertEquals(List.of("1=u:" + T, "2=u:" + T, "3=u:" + third), sessionIds);
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void sessionClosesWhenWatermarkReachesLastEventPlusGap() throws Exception {
+        var h = harness();
+        h.processElement(ev("1", "u", "purchase", "", T), T);
+        h.processWatermark(T + GAP - 1);
+        assertTrue(side(h, SessionizeFunction.SESSIONS).isEmpty(), "open, and no provisional timer fired yet");
+        h.processWatermark(T + GAP);
+        assertEquals(List.of(session("u", T, T, 1, 0, 1, 0)), finals(h));
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void funnelWithEqualTimestampsInEveryArrivalOrder() throws Exception {
+        String[][] orders = {
+                {"page_view", "click", "purchase"}, {"page_view", "purchase", "click"}, {"click", "page_view", "purchase"},
+                {"click", "purchase", "page_view"}, {"purchase", "page_view", "click"}, {"purchase", "click", "page_view"}};
+        for (String[] order : orders) {
+            var h = harness();
+            int i = 0;
+            for (String type : order) h.processElement(ev("e" + i++, "u", type, "", T), T);
+            h.processWatermark(Long.MAX_VALUE);
+            assertEquals(List.of(session("u", T, T, 3, 1, 1, 3)), finals(h), String.join(",", order));
+            h.close();
+        }
+    }
+
+    @Test
+    void funnelRespectsEventTimeOrderNotArrivalOrder() throws Exception {
+        var h = harness();
+        h.processElement(ev("p", "u", "purchase", "", T + 2_000), T + 2_000);
+        h.processElement(ev("c", "u", "click", "", T + 1_000), T + 1_000);
+        h.processElement(ev("v", "u", "page_view", "/x", T), T);
+        h.processElement(ev("c0", "u", "click", "", T - 1_000), T - 1_000); // before the view: does not help
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(List.of(session("u", T - 1_000, T + 2_000, 4, 1, 1, 3)), finals(h));
+        List<Long> order = new ArrayList<>();
+        for (StreamRecord<? extends CleanEvent> r : h.extractOutputStreamRecords()) {
+            order.add(r.getValue().tsMs);
+            assertEquals(r.getValue().tsMs, r.getTimestamp());
+        }
+        assertEquals(List.of(T - 1_000, T, T + 1_000, T + 2_000), order);
+
+        var h2 = harness();
+        h2.processElement(ev("v", "u", "page_view", "", T), T);
+        h2.processElement(ev("p", "u", "purchase", "", T + 1), T + 1);
+        h2.processElement(ev("c", "u", "click", "", T + 2), T + 2);
+        h2.processWatermark(Long.MAX_VALUE);
+        assertEquals(2, finals(h2).get(0).funnelStep);
+    }
+
+    @Test
+    void provisionalSessionsAreReplacedNotAdded() throws Exception {
+        var h = harness();
+        h.setProcessingTime(1_000);
+        h.processElement(ev("1", "u", "page_view", "/a", T), T);
+        h.processWatermark(T);
+        h.setProcessingTime(3_000);
+        h.processElement(ev("2", "u", "page_view", "/a", T + 1_000), T + 1_000);
+        h.processElement(ev("3", "u", "click", "/a", T + 2_000), T + 2_000);
+        h.processWatermark(T + 2_000);
+        h.setProcessingTime(5_000);
+        h.setProcessingTime(9_000); // no change: no emission
+        h.processWatermark(T + 2_000 + GAP);
+        List<SessionRecord> out = side(h, SessionizeFunction.SESSIONS);
+        assertEquals(2, out.size());
+        assertEquals(1, out.get(0).events);
+        assertEquals(3_000, out.get(0).version);
+        assertEquals(3, out.get(1).events, "a total, not a delta");
+        assertEquals(2, out.get(1).pageViews);
+        assertEquals(2, out.get(1).funnelStep);
+        assertEquals(5_000, out.get(1).version);
+        assertEquals(out.get(0).sessionId, out.get(1).sessionId);
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void firstDayIsFinalUnderOutOfOrderInputWithinTheBound() throws Exception {
+        long day2 = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS;
+        var sessions = harness();
+        sessions.processElement(ev("b", "u", "click", "", day2 + 1_000), day2 + 1_000);
+        sessions.processElement(ev("a", "u", "page_view", "", day2 - 2_000), day2 - 2_000); // previous day, 3 s earlier
+        sessions.processElement(ev("c", "u", "click", "", day2 + 2_000), day2 + 2_000);
+        sessions.processWatermark(Long.MAX_VALUE);
+
+        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
+        days.setProcessingTime(100);
+        for (StreamRecord<? extends CleanEvent> r : sessions.extractOutputStreamRecords()) {
+            days.processElement(r.getValue(), r.getTimestamp());
+        }
+        days.processWatermark(Long.MAX_VALUE);
+        long day1 = day2 - TimeBuckets.DAY_MS;
+        assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 100), new UserDayRecord("u", day2, day1, 2, 100)),
+                days.extractOutputValues());
+        assertEquals(1, days.numKeyedStateEntries(), "only the user's first day stays");
+        assertEquals(0, days.numEventTimeTimers());
+        assertEquals(0, days.numProcessingTimeTimers());
+        days.close();
+        sessions.close();
+    }
+
+    @Test
+    void userDaysProvisionalThenFinalAtDayEnd() throws Exception {
+        long day = TimeBuckets.dayStart(T);
+        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
+        days.setProcessingTime(0);
+        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);
+        days.setProcessingTime(2_000);
+        days.processElement(new CleanEvent("2", "u", "click", "", T + 1, "u:" + T, 0), T + 1);
+        days.processWatermark(day + TimeBuckets.DAY_MS - 1);
+        assertEquals(List.of(new UserDayRecord("u", day, day, 1, 2_000), new UserDayRecord("u", day, day, 2, 2_001)),
+                days.extractOutputValues());
+        assertEquals(0, days.numProcessingTimeTimers());
+        assertEquals(0, days.numEventTimeTimers());
+        days.close();
+    }
+}
