@@ -98,9 +98,9 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Clea
             if (s == null) {
                 s = new SessionState();
                 s.start = timestamp;
-            } else {
-                ctx.timerService().deleteEventTimeTimer(s.end + gapMs);
             }
+            // The previous close timer (old end + gap) is NOT deleted: it may be the very same timer as a
+            // buffered bucket at that timestamp. When it fires it finds end + gap > timestamp and does nothing.
             s.end = timestamp;
             String sessionId = userId + ":" + s.start;
             List<String> types = new ArrayList<>(group.size());

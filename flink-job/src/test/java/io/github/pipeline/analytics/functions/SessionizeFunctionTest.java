@@ -61,6 +61,20 @@ class SessionizeFunctionTest {
     }
 
     @Test
+    void bufferedEventAtThePreviousCloseTimeIsNotLost() throws Exception {
+        var h = harness();
+        // all buffered before the watermark moves; the close timer of "a" (T + GAP) is also the bucket of "c"
+        h.processElement(ev("a", "u", "page_view", "", T), T);
+        h.processElement(ev("c", "u", "page_view", "", T + GAP), T + GAP);
+        h.processElement(ev("b", "u", "page_view", "", T + 1_000), T + 1_000);
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(List.of(session("u", T, T + GAP, 3, 3, 0, 1)), finals(h));
+        assertEquals(3, h.extractOutputValues().size());
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
     void sessionClosesWhenWatermarkReachesLastEventPlusGap() throws Exception {
         var h = harness();
         h.processElement(ev("1", "u", "purchase", "", T), T);
