@@ -1,0 +1,36 @@
+#include "ack_json.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+#include "common/json_writer.hpp"
+
+namespace gateway {
+
+void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
+                     const std::vector<AckRejection>& rejected) {
+    fmt::format_to(std::back_inserter(out), R"({{"ack":{},"accepted":{},"rejected":[)", n,
+                   accepted);
+    bool first = true;
+    for (const auto& r : rejected) {
+        if (!first) out.push_back(',');
+        first = false;
+        fmt::format_to(std::back_inserter(out), R"({{"index":{},"reason":)", r.index);
+        pipeline::append_json_string(out, pipeline::to_string(r.reason));
+        out.push_back('}');
+    }
+    out += "]}";
+}
+
+void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,
+                             std::string_view reason, std::string_view payload) {
+    fmt::format_to(std::back_inserter(out), R"({{"received_at_ms":{},"reason":)",
+                   received_at_ms);
+    pipeline::append_json_string(out, reason);
+    out += R"(,"payload":)";
+    pipeline::append_json_string(out, payload);
+    out += R"(,"source":"gateway"})";
+}
+
+}  // namespace gateway

@@ -1,0 +1,29 @@
+#pragma once
+// The two JSON documents the gateway writes itself: the per-message acknowledgement sent
+// to the client and the dead-letter record sent to Kafka.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/message_parser.hpp"
+
+namespace gateway {
+
+struct AckRejection {
+    int index = -1;
+    pipeline::RejectReason reason = pipeline::RejectReason::invalid_json;
+};
+
+// {"ack":N,"accepted":A,"rejected":[{"index":I,"reason":"..."}]}
+void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
+                     const std::vector<AckRejection>& rejected);
+
+// {"received_at_ms":..,"reason":"..","payload":"<raw text>","source":"gateway"}
+void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,
+                             std::string_view reason, std::string_view payload);
+
+}  // namespace gateway

@@ -1,0 +1,23 @@
+#pragma once
+// What every session needs, owned by the Server and shared by reference.
+
+#include "common/message_parser.hpp"
+#include "config.hpp"
+
+namespace gateway {
+
+struct Metrics;
+class BackpressureGate;
+class KafkaProducer;
+class SessionRegistry;
+
+struct GatewayContext {
+    const Config& config;
+    pipeline::Limits limits;
+    Metrics& metrics;
+    BackpressureGate& gate;
+    KafkaProducer& producer;
+    SessionRegistry& sessions;
+};
+
+}  // namespace gateway

@@ -1,0 +1,255 @@
+#include "kafka_producer.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafkacpp.h>
+#include <spdlog/spdlog.h>
+
+#include <stdexcept>
+
+#include "backpressure_gate.hpp"
+#include "delivery_tracker.hpp"
+#include "metrics.hpp"
+#include "rate_limited_log.hpp"
+
+namespace gateway {
+
+namespace {
+
+// Serves delivery reports on whichever thread polls (the poll thread, or flush()).
+class DeliveryReports : public RdKafka::DeliveryReportCb {
+public:
+    DeliveryReports(Metrics& metrics, BackpressureGate& gate) : metrics_(metrics), gate_(gate) {}
+
+    void set_raw_topic(RdKafka::Topic* raw) { raw_ = raw->c_ptr(); }
+
+    void dr_cb(RdKafka::Message& message) override {
+        const bool ok = message.err() == RdKafka::ERR_NO_ERROR;
+        const bool raw = message.c_ptr()->rkt == raw_;
+        if (raw) {
+            if (ok) {
+                metrics_.events_delivered.fetch_add(1, std::memory_order_relaxed);
+                metrics_.observe_delivery_latency_us(message.latency());
+            } else {
+                metrics_.delivery_failures.fetch_add(1, std::memory_order_relaxed);
+            }
+        } else if (ok) {
+            metrics_.deadletters_delivered.fetch_add(1, std::memory_order_relaxed);
+        } else {
+            metrics_.deadletter_failures.fetch_add(1, std::memory_order_relaxed);
+        }
+        if (!ok) {
+            failure_log_.warn("delivery failed topic={} error={}",
+                              message.topic_name(), RdKafka::err2str(message.err()));
+        }
+        // A failed dead letter does not fail the client's message: only its valid events
+        // decide the ack.
+        if (auto* tracker = static_cast<DeliveryTracker*>(message.msg_opaque())) {
+            tracker->complete(ok || !raw);
+        }
+        // After the tracker: shutdown waits for this count to reach zero, which must mean
+        // every completion has been posted.
+        gate_.remove();
+    }
+
+private:
+    Metrics& metrics_;
+    BackpressureGate& gate_;
+    const rd_kafka_topic_t* raw_ = nullptr;
+    RateLimitedLog failure_log_{std::chrono::seconds(10)};
+};
+
+// librdkafka's own errors and logs, rate-limited.
+class KafkaEvents : public RdKafka::EventCb {
+public:
+    void event_cb(RdKafka::Event& event) override {
+        switch (event.type()) {
+            case RdKafka::Event::EVENT_ERROR:
+                if (event.fatal()) {
+                    fatal_.store(true, std::memory_order_relaxed);
+                    spdlog::critical("kafka fatal error={} reason={}", RdKafka::err2str(event.err()),
+                                     event.str());
+                } else {
+                    error_log_.warn("kafka error={} reason={}", RdKafka::err2str(event.err()),
+                                    event.str());
+                }
+                break;
+            case RdKafka::Event::EVENT_LOG:
+                if (event.severity() <= RdKafka::Event::EVENT_SEVERITY_WARNING) {
+                    error_log_.warn("kafka log fac={} msg={}", event.fac(), event.str());
+                }
+                break;
+            default: break;
+        }
+    }
+    bool fatal() const noexcept { return fatal_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<bool> fatal_{false};
+    RateLimitedLog error_log_{std::chrono::seconds(10)};
+};
+
+void set(RdKafka::Conf& conf, const std::string& name, const std::string& value) {
+    std::string err;
+    if (conf.set(name, value, err) != RdKafka::Conf::CONF_OK) {
+        throw std::runtime_error("kafka config " + name + "=" + value + ": " + err);
+    }
+}
+
+}  // namespace
+
+struct KafkaProducer::Impl {
+    DeliveryReports reports;
+    KafkaEvents events;
+    std::unique_ptr<RdKafka::Producer> producer;
+    std::unique_ptr<RdKafka::Topic> raw_topic;
+    std::unique_ptr<RdKafka::Topic> deadletter_topic;
+
+    Impl(Metrics& metrics, BackpressureGate& gate) : reports(metrics, gate) {}
+};
+
+KafkaProducer::KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate)
+    : config_(config), metrics_(metrics), gate_(gate), impl_(std::make_unique<Impl>(metrics, gate)) {
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    set(*conf, "bootstrap.servers", config.kafka_bootstrap);
+    set(*conf, "client.id", "gateway");
+    set(*conf, "acks", "all");
+    set(*conf, "enable.idempotence", "true");
+    set(*conf, "linger.ms", std::to_string(config.kafka_linger_ms));
+    set(*conf, "batch.size", std::to_string(config.kafka_batch_bytes));
+    set(*conf, "compression.type", config.kafka_compression);
+    set(*conf, "message.timeout.ms", std::to_string(config.kafka_message_timeout_ms));
+    // The backpressure gate keeps the queue near GATEWAY_QUEUE_HIGH_WATER; leave librdkafka
+    // room above it for the records of messages already being produced.
+    set(*conf, "queue.buffering.max.messages",
+        std::to_string(std::min<std::size_t>(
+            10000000, config.queue_high_water * 2 + config.max_events_per_message * 4 + 10000)));
+    set(*conf, "queue.buffering.max.kbytes", "2097151");
+    // The same partition for a key as the Java client (murmur2), so Flink sees one user's
+    // events in one partition whichever client wrote them.
+    set(*conf, "partitioner", "murmur2_random");
+    set(*conf, "reconnect.backoff.ms", "100");
+    set(*conf, "reconnect.backoff.max.ms", "2000");
+    set(*conf, "socket.keepalive.enable", "true");
+    std::string err;
+    if (conf->set("dr_cb", &impl_->reports, err) != RdKafka::Conf::CONF_OK ||
+        conf->set("event_cb", &impl_->events, err) != RdKafka::Conf::CONF_OK) {
+        throw std::runtime_error("kafka callbacks: " + err);
+    }
+    impl_->producer.reset(RdKafka::Producer::create(conf.get(), err));
+    if (!impl_->producer) throw std::runtime_error("kafka producer: " + err);
+    impl_->raw_topic.reset(
+        RdKafka::Topic::create(impl_->producer.get(), config.raw_topic, nullptr, err));
+    if (!impl_->raw_topic) throw std::runtime_error("kafka topic " + config.raw_topic + ": " + err);
+    impl_->deadletter_topic.reset(
+        RdKafka::Topic::create(impl_->producer.get(), config.deadletter_topic, nullptr, err));
+    if (!impl_->deadletter_topic) {
+        throw std::runtime_error("kafka topic " + config.deadletter_topic + ": " + err);
+    }
+    impl_->reports.set_raw_topic(impl_->raw_topic.get());
+}
+
+KafkaProducer::~KafkaProducer() { stop(); }
+
+void KafkaProducer::start() {
+    running_.store(true);
+    poll_thread_ = std::thread([this] { poll_loop(); });
+    health_thread_ = std::thread([this] { health_loop(); });
+}
+
+ProduceStatus KafkaProducer::produce_event(std::string_view key, std::string_view value,
+                                           DeliveryTracker* tracker) {
+    return produce(true, key, value, tracker);
+}
+
+ProduceStatus KafkaProducer::produce_dead_letter(std::string_view value,
+                                                 DeliveryTracker* tracker) {
+    return produce(false, {}, value, tracker);
+}
+
+ProduceStatus KafkaProducer::produce(bool raw, std::string_view key, std::string_view value,
+                                     DeliveryTracker* tracker) {
+    RdKafka::Topic* topic = raw ? impl_->raw_topic.get() : impl_->deadletter_topic.get();
+    if (tracker) tracker->add_record();
+    gate_.add();
+    const auto err = impl_->producer->produce(
+        topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+        const_cast<char*>(value.data()), value.size(), key.empty() ? nullptr : key.data(),
+        key.size(), tracker);
+    if (err == RdKafka::ERR_NO_ERROR) return ProduceStatus::ok;
+    gate_.remove();
+    if (err == RdKafka::ERR__QUEUE_FULL) {
+        if (tracker) tracker->drop_record();
+        metrics_.produce_retries.fetch_add(1, std::memory_order_relaxed);
+        return ProduceStatus::queue_full;
+    }
+    static RateLimitedLog log{std::chrono::seconds(10)};
+    log.warn("produce failed topic={} error={}", topic->name(), RdKafka::err2str(err));
+    if (raw) {
+        metrics_.delivery_failures.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        metrics_.deadletter_failures.fetch_add(1, std::memory_order_relaxed);
+    }
+    if (tracker) tracker->complete(!raw);
+    return ProduceStatus::failed;
+}
+
+void KafkaProducer::poll_loop() {
+    while (running_.load(std::memory_order_relaxed)) {
+        impl_->producer->poll(50);
+        gate_.maybe_open();
+        metrics_.kafka_queue_depth.store(impl_->producer->outq_len(), std::memory_order_relaxed);
+    }
+}
+
+void KafkaProducer::health_loop() {
+    bool was_healthy = false;
+    bool first = true;
+    std::unique_lock lock(stop_mutex_);
+    while (running_.load()) {
+        lock.unlock();
+        RdKafka::Metadata* raw_md = nullptr;
+        const int timeout_ms = static_cast<int>(std::max(500u, config_.health_interval_ms));
+        const auto err = impl_->producer->metadata(false, nullptr, &raw_md, timeout_ms);
+        std::unique_ptr<RdKafka::Metadata> md(raw_md);
+        const bool up = err == RdKafka::ERR_NO_ERROR && md && !md->brokers()->empty() &&
+                        !impl_->events.fatal();
+        healthy_.store(up, std::memory_order_relaxed);
+        metrics_.kafka_up.store(up ? 1 : 0, std::memory_order_relaxed);
+        if (first || up != was_healthy) {
+            if (up) {
+                spdlog::info("kafka reachable brokers={}", md->brokers()->size());
+            } else {
+                spdlog::warn("kafka unreachable error={}", RdKafka::err2str(err));
+            }
+        }
+        first = false;
+        was_healthy = up;
+        lock.lock();
+        stop_cv_.wait_for(lock, std::chrono::milliseconds(config_.health_interval_ms),
+                          [this] { return !running_.load(); });
+    }
+}
+
+bool KafkaProducer::flush(std::chrono::milliseconds timeout) {
+    return impl_->producer->flush(static_cast<int>(timeout.count())) == RdKafka::ERR_NO_ERROR;
+}
+
+void KafkaProducer::stop() {
+    {
+        std::lock_guard lock(stop_mutex_);
+        running_.store(false);
+    }
+    stop_cv_.notify_all();
+    if (poll_thread_.joinable()) poll_thread_.join();
+    if (health_thread_.joinable()) health_thread_.join();
+    if (!impl_->producer) return;
+    if (impl_->producer->outq_len() > 0) {
+        // Whatever is left fails (its message is not acknowledged); serve those reports so
+        // every tracker completes before the producer goes away.
+        impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+        impl_->producer->flush(2000);
+        impl_->producer->poll(0);
+    }
+}
+
+}  // namespace gateway

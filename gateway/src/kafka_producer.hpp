@@ -1,0 +1,69 @@
+#pragma once
+// The gateway's one librdkafka producer (acks=all, idempotent), its poll thread (delivery
+// reports, backpressure gate) and its health thread (metadata request every
+// GATEWAY_HEALTH_INTERVAL_MS, off the hot path). librdkafka types stay in the .cpp.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include "config.hpp"
+
+namespace gateway {
+
+struct Metrics;
+class BackpressureGate;
+class DeliveryTracker;
+
+enum class ProduceStatus { ok, queue_full, failed };
+
+class KafkaProducer {
+public:
+    // Throws std::runtime_error when librdkafka rejects the configuration.
+    KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate);
+    ~KafkaProducer();
+    KafkaProducer(const KafkaProducer&) = delete;
+    KafkaProducer& operator=(const KafkaProducer&) = delete;
+
+    // Starts the poll and health threads.
+    void start();
+
+    // Thread safe. On ok the tracker gets the delivery report later; on failed it has
+    // already been completed as failed; on queue_full nothing happened: try again later.
+    ProduceStatus produce_event(std::string_view key, std::string_view value,
+                                DeliveryTracker* tracker);
+    ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker);
+
+    bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
+
+    // Waits up to `timeout` for every queued record's delivery report. True when drained.
+    bool flush(std::chrono::milliseconds timeout);
+    // Fails whatever is still queued or in flight (their trackers complete as failed),
+    // then stops the threads. Safe to call twice.
+    void stop();
+
+private:
+    struct Impl;
+
+    void poll_loop();
+    void health_loop();
+    ProduceStatus produce(bool raw, std::string_view key, std::string_view value,
+                          DeliveryTracker* tracker);
+
+    const Config& config_;
+    Metrics& metrics_;
+    BackpressureGate& gate_;
+    std::unique_ptr<Impl> impl_;
+    std::atomic<bool> running_{false};
+    std::atomic<bool> healthy_{false};
+    std::mutex stop_mutex_;
+    std::condition_variable stop_cv_;
+    std::thread poll_thread_;
+    std::thread health_thread_;
+};
+
+}  // namespace gateway

@@ -1,0 +1,25 @@
+// gateway: WebSocket -> Kafka. Configuration from the environment, overridden by flags
+// (gateway --help). Exceptions are only for start-up; they end here with exit code 1.
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+#include "config.hpp"
+#include "server.hpp"
+
+int main(int argc, char** argv) {
+    try {
+        gateway::Config config = gateway::config_from_env(gateway::process_env());
+        if (const auto code = gateway::apply_command_line(config, argc, argv)) return *code;
+        config.resolve();
+        config.validate();
+        spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z level=%l component=gateway %v");
+        spdlog::set_level(spdlog::level::from_str(config.log_level));
+        spdlog::info("config {}", config.describe());
+        gateway::Server server(std::move(config));
+        return server.run();
+    } catch (const std::exception& e) {
+        spdlog::critical("startup failed error=\"{}\"", e.what());
+        return 1;
+    }
+}

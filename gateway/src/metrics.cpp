@@ -1,0 +1,106 @@
+#include "metrics.hpp"
+
+#include <fmt/format.h>
+
+#include <iterator>
+
+namespace gateway {
+
+void Metrics::observe_delivery_latency_us(std::int64_t micros) noexcept {
+    if (micros < 0) micros = 0;
+    const double seconds = static_cast<double>(micros) / 1e6;
+    std::size_t bucket = 0;
+    while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
+    latency_counts_[bucket].fetch_add(1, std::memory_order_relaxed);
+    latency_sum_us_.fetch_add(static_cast<std::uint64_t>(micros), std::memory_order_relaxed);
+}
+
+std::uint64_t Metrics::rejected_total() const noexcept {
+    std::uint64_t total = 0;
+    for (const auto& c : events_rejected) total += c.load(std::memory_order_relaxed);
+    return total;
+}
+
+namespace {
+
+template <typename T>
+void metric(std::string& out, std::string_view name, std::string_view type,
+            std::string_view help, const std::atomic<T>& value) {
+    fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help,
+                   name, type, name, value.load(std::memory_order_relaxed));
+}
+
+}  // namespace
+
+std::string Metrics::render_prometheus() const {
+    std::string out;
+    out.reserve(4096);
+    metric(out, "gateway_connections_open", "gauge", "Open WebSocket connections.",
+           connections_open);
+    metric(out, "gateway_connections_total", "counter", "WebSocket connections accepted.",
+           connections_total);
+    metric(out, "gateway_connections_refused_total", "counter",
+           "WebSocket upgrades refused (GATEWAY_MAX_CONNECTIONS reached).", connections_refused);
+    metric(out, "gateway_auth_failures_total", "counter",
+           "WebSocket upgrades refused with 401 (missing or wrong token).", auth_failures);
+    metric(out, "gateway_http_requests_total", "counter", "Plain HTTP requests served.",
+           http_requests);
+    metric(out, "gateway_messages_received_total", "counter", "WebSocket messages received.",
+           messages_received);
+    metric(out, "gateway_bytes_received_total", "counter",
+           "WebSocket payload bytes received.", bytes_received);
+    metric(out, "gateway_acks_sent_total", "counter", "Acknowledgements sent.", acks_sent);
+    metric(out, "gateway_events_accepted_total", "counter",
+           "Valid events handed to the Kafka producer.", events_accepted);
+    metric(out, "gateway_events_delivered_total", "counter",
+           "Valid events acknowledged by Kafka (acks=all).", events_delivered);
+    metric(out, "gateway_delivery_failures_total", "counter",
+           "Valid events Kafka did not take (the message is not acknowledged).",
+           delivery_failures);
+    metric(out, "gateway_deadletters_delivered_total", "counter",
+           "Dead-letter records acknowledged by Kafka.", deadletters_delivered);
+    metric(out, "gateway_deadletter_failures_total", "counter",
+           "Dead-letter records Kafka did not take.", deadletter_failures);
+    metric(out, "gateway_produce_retries_total", "counter",
+           "produce() calls retried because the producer queue was full.", produce_retries);
+    metric(out, "gateway_backpressure_pauses_total", "counter",
+           "Times a connection stopped reading because too many records were in flight.",
+           backpressure_pauses);
+    metric(out, "gateway_backpressure_active", "gauge",
+           "1 while reading is paused by the high-water mark.", backpressure_active);
+    metric(out, "gateway_kafka_queue_depth", "gauge",
+           "Records in the librdkafka queue (rd_kafka_outq_len).", kafka_queue_depth);
+    metric(out, "gateway_kafka_inflight_records", "gauge",
+           "Records produced and waiting for their delivery report.", kafka_inflight_records);
+    metric(out, "gateway_kafka_up", "gauge", "1 while the Kafka cluster answers metadata requests.",
+           kafka_up);
+
+    out += "# HELP gateway_events_rejected_total Rejected entries by reason.\n"
+           "# TYPE gateway_events_rejected_total counter\n";
+    for (std::size_t i = 0; i < events_rejected.size(); ++i) {
+        fmt::format_to(std::back_inserter(out), "gateway_events_rejected_total{{reason=\"{}\"}} {}\n",
+                       pipeline::to_string(static_cast<pipeline::RejectReason>(i)),
+                       events_rejected[i].load(std::memory_order_relaxed));
+    }
+
+    out += "# HELP gateway_produce_ack_latency_seconds Time from produce() to the Kafka "
+           "delivery report.\n# TYPE gateway_produce_ack_latency_seconds histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+        cumulative += latency_counts_[i].load(std::memory_order_relaxed);
+        fmt::format_to(std::back_inserter(out),
+                       "gateway_produce_ack_latency_seconds_bucket{{le=\"{}\"}} {}\n",
+                       kLatencyBuckets[i], cumulative);
+    }
+    cumulative += latency_counts_.back().load(std::memory_order_relaxed);
+    fmt::format_to(std::back_inserter(out),
+                   "gateway_produce_ack_latency_seconds_bucket{{le=\"+Inf\"}} {}\n"
+                   "gateway_produce_ack_latency_seconds_sum {}\n"
+                   "gateway_produce_ack_latency_seconds_count {}\n",
+                   cumulative,
+                   static_cast<double>(latency_sum_us_.load(std::memory_order_relaxed)) / 1e6,
+                   cumulative);
+    return out;
+}
+
+}  // namespace gateway

@@ -1,0 +1,173 @@
+#include "server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "backpressure_gate.hpp"
+#include "gateway_context.hpp"
+#include "kafka_producer.hpp"
+#include "listener.hpp"
+#include "metrics.hpp"
+#include "session_registry.hpp"
+
+namespace gateway {
+
+namespace net = boost::asio;
+
+namespace {
+
+template <typename Predicate>
+bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!done()) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+}  // namespace
+
+// Declaration order is destruction order reversed: the io_context goes first (its pending
+// handlers hold sessions, whose destructors touch the metrics and the registry).
+struct Server::Impl {
+    Config config;
+    Metrics metrics;
+    BackpressureGate gate;
+    KafkaProducer producer;
+    SessionRegistry sessions;
+    GatewayContext ctx;
+    // One io_context shared by all threads, every connection on its own strand (Beast's
+    // multi-threaded examples): the OS balances load across threads, a slow message on one
+    // thread does not hold up the sockets queued behind it, and strands keep each
+    // connection's handlers sequential without locks.
+    net::io_context ioc;
+    std::shared_ptr<Listener> listener;
+    net::signal_set signals;
+    net::steady_timer stats_timer;
+    std::vector<std::thread> threads;
+
+    std::mutex mutex;
+    std::condition_variable cv;
+    int signal_number = 0;
+
+    // Summary line state.
+    std::uint64_t last_accepted = 0;
+    std::uint64_t last_messages = 0;
+    std::uint64_t last_rejected = 0;
+
+    explicit Impl(Config c)
+        : config(std::move(c)),
+          gate(config.queue_high_water, config.queue_low_water, metrics),
+          producer(config, metrics, gate),
+          ctx{config,
+              pipeline::Limits{config.max_message_bytes, config.max_events_per_message},
+              metrics, gate, producer, sessions},
+          ioc(static_cast<int>(config.threads)),
+          signals(ioc, SIGINT, SIGTERM),
+          stats_timer(ioc) {
+        const auto address = net::ip::make_address(config.host);
+        listener = std::make_shared<Listener>(ioc, net::ip::tcp::endpoint(address, config.port),
+                                              ctx);
+    }
+
+    void schedule_stats() {
+        stats_timer.expires_after(std::chrono::seconds(config.log_interval_s));
+        stats_timer.async_wait([this](boost::system::error_code ec) {
+            if (ec) return;
+            log_summary();
+            schedule_stats();
+        });
+    }
+
+    void log_summary() {
+        const auto accepted = metrics.events_accepted.load();
+        const auto messages = metrics.messages_received.load();
+        const auto rejected = metrics.rejected_total();
+        const double seconds = config.log_interval_s;
+        spdlog::info(
+            "summary connections={} messages_per_s={:.1f} events_per_s={:.1f} rejected={} "
+            "delivered_total={} delivery_failures_total={} inflight={} kafka_queue={} "
+            "kafka_up={} backpressure={}",
+            metrics.connections_open.load(), (messages - last_messages) / seconds,
+            (accepted - last_accepted) / seconds, rejected - last_rejected,
+            metrics.events_delivered.load(), metrics.delivery_failures.load(), gate.in_flight(),
+            metrics.kafka_queue_depth.load(), metrics.kafka_up.load(), gate.closed() ? 1 : 0);
+        last_accepted = accepted;
+        last_messages = messages;
+        last_rejected = rejected;
+    }
+
+    void shutdown() {
+        const auto timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
+        spdlog::info("shutdown begin connections={} inflight={}", metrics.connections_open.load(),
+                     gate.in_flight());
+        listener->stop();
+        sessions.for_each([](ShutdownTarget& s) { s.stop_reading(); });
+        const bool drained = producer.flush(timeout);
+        if (!drained) {
+            spdlog::warn("shutdown flush timed out after {} ms: undelivered messages get no ack",
+                         timeout.count());
+        }
+        // Every delivery report's completion is posted before the count drops to zero.
+        wait_until([&] { return gate.in_flight() == 0; }, std::chrono::milliseconds(1000));
+        gate.open_for_good();
+        sessions.for_each([](ShutdownTarget& s) { s.close_going_away(); });
+        if (!wait_until([&] { return metrics.connections_open.load() == 0; },
+                        std::chrono::milliseconds(5000))) {
+            spdlog::warn("shutdown: {} connections did not close in time",
+                         metrics.connections_open.load());
+        }
+        stats_timer.cancel();
+        ioc.stop();
+        for (auto& t : threads) t.join();
+        threads.clear();
+        producer.stop();
+        log_summary();
+        spdlog::info("shutdown done delivered_total={} delivery_failures_total={}",
+                     metrics.events_delivered.load(), metrics.delivery_failures.load());
+    }
+};
+
+Server::Server(Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Server::~Server() = default;
+
+int Server::run() {
+    auto& s = *impl_;
+    s.signals.async_wait([&s](boost::system::error_code ec, int signal_number) {
+        if (ec) return;
+        {
+            std::lock_guard lock(s.mutex);
+            s.signal_number = signal_number;
+        }
+        s.cv.notify_all();
+    });
+    s.producer.start();
+    s.listener->run();
+    s.schedule_stats();
+    for (unsigned i = 0; i < s.config.threads; ++i) {
+        s.threads.emplace_back([&s] { s.ioc.run(); });
+    }
+    spdlog::info("listening address={} port={} path=/ws/events threads={}", s.config.host,
+                 s.listener->port(), s.config.threads);
+    {
+        std::unique_lock lock(s.mutex);
+        s.cv.wait(lock, [&s] { return s.signal_number != 0; });
+    }
+    spdlog::info("signal={} received", s.signal_number);
+    s.shutdown();
+    return 0;
+}
+
+}  // namespace gateway

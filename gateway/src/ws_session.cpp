@@ -1,0 +1,398 @@
+#include "ws_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ack_json.hpp"
+#include "backpressure_gate.hpp"
+#include "common/json_writer.hpp"
+#include "common/message_parser.hpp"
+#include "delivery_tracker.hpp"
+#include "gateway_context.hpp"
+#include "kafka_producer.hpp"
+#include "metrics.hpp"
+#include "rate_limited_log.hpp"
+#include "session_registry.hpp"
+
+namespace gateway {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kReadChunk = 64 * 1024;
+// A buffer grown by one large message is given back when it is above this.
+constexpr std::size_t kKeepBufferCapacity = 256 * 1024;
+// produce() said QUEUE_FULL: try again after this long (the socket is not read meanwhile).
+constexpr auto kProduceRetryDelay = std::chrono::milliseconds(20);
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A peer that goes away is a normal event, not an error.
+bool is_disconnect(const beast::error_code& ec) {
+    return ec == websocket::error::closed || ec == net::error::eof ||
+           ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+           ec == net::error::broken_pipe || ec == beast::error::timeout ||
+           ec == net::error::not_connected;
+}
+
+RateLimitedLog& error_log() {
+    static RateLimitedLog log{std::chrono::seconds(10)};
+    return log;
+}
+
+// One WebSocket connection: reads messages one at a time, validates them, produces their
+// records, and writes one ack per message in message order once every valid event of that
+// message has a successful delivery report. All state is touched only on the socket's
+// strand; delivery reports and backpressure wake-ups are posted to it.
+//
+// Bounded by construction: one message buffer (<= max_message_bytes + padding), at most
+// max_inflight_messages unacknowledged messages (acks_ + write_queue_), one write in flight.
+class WsSession : public ShutdownTarget, public std::enable_shared_from_this<WsSession> {
+public:
+    WsSession(tcp::socket&& socket, GatewayContext& ctx)
+        : ws_(std::move(socket)), ctx_(ctx), retry_timer_(ws_.get_executor()) {}
+
+    ~WsSession() override {
+        if (registry_id_ != 0) ctx_.sessions.remove(registry_id_);
+        ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
+    }
+
+    void run(http::request<http::string_body> request) {
+        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+            res.set(http::field::server, "behaviour-pipeline-gateway");
+        }));
+        // No Beast limit: a frame over GATEWAY_MAX_MESSAGE_BYTES is read and discarded by
+        // do_read/on_read, so the client gets a message_too_large ack and the connection lives.
+        ws_.read_message_max(0);
+        ws_.auto_fragment(false);
+        ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept,
+                                                            shared_from_this()));
+    }
+
+    void stop_reading() override {
+        net::post(ws_.get_executor(), [self = shared_from_this()] {
+            self->stop_reading_ = true;
+        });
+    }
+
+    void close_going_away() override {
+        net::post(ws_.get_executor(), [self = shared_from_this()] {
+            self->stop_reading_ = true;
+            self->abandon_message();
+            self->request_close(websocket::close_code::going_away);
+        });
+    }
+
+private:
+    struct AckSlot {
+        std::uint64_t n = 0;
+        std::size_t accepted = 0;
+        std::vector<AckRejection> rejected;
+        enum class State { pending, delivered, failed } state = State::pending;
+    };
+
+    void fail(beast::error_code ec, const char* where) {
+        if (is_disconnect(ec)) {
+            spdlog::debug("ws closed where={} error={}", where, ec.message());
+        } else {
+            error_log().warn("ws error where={} error={}", where, ec.message());
+        }
+    }
+
+    void on_accept(beast::error_code ec) {
+        if (ec) return fail(ec, "accept");
+        ctx_.metrics.connections_total.fetch_add(1, std::memory_order_relaxed);
+        registry_id_ = ctx_.sessions.add(weak_from_this());
+        ws_.text(true);
+        do_read();
+    }
+
+    bool at_message_start() const { return message_bytes_ == 0 && !discarding_; }
+
+    void do_read() {
+        if (reading_ || peer_gone_ || close_requested_ || producing_ || waiting_for_gate_) return;
+        if (at_message_start()) {
+            if (stop_reading_) return;
+            if (acks_.size() + write_queue_.size() >= ctx_.config.max_inflight_messages) {
+                return;  // flush_acks / on_write call do_read again
+            }
+        }
+        const bool pass = ctx_.gate.try_pass([weak = weak_from_this()] {
+            if (auto self = weak.lock()) {
+                net::post(self->ws_.get_executor(), [self] {
+                    self->waiting_for_gate_ = false;
+                    self->do_read();
+                });
+            }
+        });
+        if (!pass) {
+            waiting_for_gate_ = true;
+            return;
+        }
+        std::size_t limit = kReadChunk;
+        if (!discarding_) {
+            // Read at most one byte past the limit: enough to know the message is too large.
+            limit = std::min(limit, ctx_.config.max_message_bytes + 1 - buffer_.size());
+        }
+        reading_ = true;
+        ws_.async_read_some(buffer_, limit,
+                            beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t bytes) {
+        reading_ = false;
+        if (ec) {
+            peer_gone_ = true;
+            abandon_message();
+            return fail(ec, "read");
+        }
+        ctx_.metrics.bytes_received.fetch_add(bytes, std::memory_order_relaxed);
+        message_bytes_ += bytes;
+        if (discarding_) {
+            buffer_.consume(buffer_.size());
+        } else if (buffer_.size() > ctx_.config.max_message_bytes) {
+            // Keep the start for the dead letter, drop the rest as it arrives.
+            const auto data = buffer_.data();
+            too_large_prefix_ = pipeline::truncate_raw(
+                std::string_view(static_cast<const char*>(data.data()), data.size()));
+            buffer_.consume(buffer_.size());
+            discarding_ = true;
+        }
+        if (!ws_.is_message_done()) return do_read();
+        on_message();
+    }
+
+    void on_message() {
+        const std::uint64_t n = ++messages_;
+        const std::int64_t received_at = now_ms();
+        ctx_.metrics.messages_received.fetch_add(1, std::memory_order_relaxed);
+        // Binary frames are parsed like text frames (documented in gateway/README.md).
+        pipeline::ParsedMessage parsed;
+        if (discarding_) {
+            parsed.rejected.push_back(pipeline::RejectedEntry{
+                -1, pipeline::RejectReason::message_too_large, std::move(too_large_prefix_)});
+            too_large_prefix_.clear();
+        } else {
+            // simdjson reads up to 64 bytes past the end: give it zeroed, owned bytes there
+            // instead of copying the message.
+            const std::size_t size = buffer_.size();
+            const auto pad = buffer_.prepare(pipeline::kParsePaddingBytes);
+            std::memset(pad.data(), 0, pad.size());
+            const auto data = buffer_.data();
+            parsed = pipeline::parse_message_padded(
+                std::string_view(static_cast<const char*>(data.data()), size), ctx_.limits,
+                received_at);
+        }
+        buffer_.clear();
+        if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
+        message_bytes_ = 0;
+        discarding_ = false;
+
+        AckSlot slot;
+        slot.n = n;
+        slot.accepted = parsed.accepted.size();
+        slot.rejected.reserve(parsed.rejected.size());
+        for (const auto& r : parsed.rejected) {
+            slot.rejected.push_back(AckRejection{r.index, r.reason});
+            ctx_.metrics.count_reject(r.reason);
+        }
+        ctx_.metrics.events_accepted.fetch_add(parsed.accepted.size(), std::memory_order_relaxed);
+        acks_.push_back(std::move(slot));
+
+        pending_ = std::move(parsed);
+        pending_received_at_ = received_at;
+        next_record_ = 0;
+        producing_ = true;
+        tracker_ = DeliveryTracker::create([self = shared_from_this(), n](bool ok) {
+            net::post(self->ws_.get_executor(), [self, n, ok] { self->on_delivered(n, ok); });
+        });
+        do_produce();
+    }
+
+    // Produces the pending message's records; on QUEUE_FULL waits and retries (never drops).
+    void do_produce() {
+        const std::size_t accepted = pending_.accepted.size();
+        const std::size_t total = accepted + pending_.rejected.size();
+        while (next_record_ < total) {
+            scratch_.clear();
+            ProduceStatus status;
+            if (next_record_ < accepted) {
+                const auto& event = pending_.accepted[next_record_].event;
+                pipeline::append_event_json(scratch_, event, pending_received_at_);
+                status = ctx_.producer.produce_event(event.user_id, scratch_, tracker_);
+            } else {
+                const auto& r = pending_.rejected[next_record_ - accepted];
+                append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
+                                        r.raw);
+                status = ctx_.producer.produce_dead_letter(scratch_, tracker_);
+            }
+            if (status == ProduceStatus::queue_full) {
+                retry_timer_.expires_after(kProduceRetryDelay);
+                retry_timer_.async_wait(
+                    beast::bind_front_handler(&WsSession::on_retry, shared_from_this()));
+                return;
+            }
+            ++next_record_;
+        }
+        finish_message(true);
+        do_read();
+    }
+
+    void on_retry(beast::error_code ec) {
+        if (ec || !producing_) return;  // cancelled: abandon_message already ran
+        do_produce();
+    }
+
+    // Ends the producing state; not ok = the rest of the message was never produced.
+    void finish_message(bool ok) {
+        producing_ = false;
+        pending_ = {};
+        if (tracker_) std::exchange(tracker_, nullptr)->release(ok);
+    }
+
+    void abandon_message() {
+        if (!producing_) return;
+        retry_timer_.cancel();
+        finish_message(false);
+    }
+
+    void on_delivered(std::uint64_t n, bool ok) {
+        if (acks_.empty() || n < acks_.front().n) return;  // dropped by a failure close
+        const std::size_t i = n - acks_.front().n;
+        if (i >= acks_.size()) return;
+        acks_[i].state = ok ? AckSlot::State::delivered : AckSlot::State::failed;
+        flush_acks();
+    }
+
+    // Moves the acks that are ready, in message order, to the write queue.
+    void flush_acks() {
+        while (!acks_.empty() && acks_.front().state != AckSlot::State::pending) {
+            if (acks_.front().state == AckSlot::State::failed) {
+                // Never claim an event that is not in Kafka: no ack for this message or any
+                // later one; close so the client resends everything unacknowledged.
+                error_log().warn("kafka delivery failed: closing connection ack={} unacked={}",
+                                 acks_.front().n, acks_.size());
+                acks_.clear();
+                stop_reading_ = true;
+                abandon_message();
+                request_close(websocket::close_code::internal_error);
+                break;
+            }
+            const AckSlot& slot = acks_.front();
+            std::string text;
+            append_ack_json(text, slot.n, slot.accepted, slot.rejected);
+            write_queue_.push_back(std::move(text));
+            acks_.pop_front();
+        }
+        do_write();
+        do_read();
+    }
+
+    void do_write() {
+        if (writing_ || write_queue_.empty() || peer_gone_ || close_started_) return;
+        writing_ = true;
+        ws_.async_write(net::buffer(write_queue_.front()),
+                        beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+    }
+
+    void on_write(beast::error_code ec, std::size_t) {
+        writing_ = false;
+        if (ec) {
+            peer_gone_ = true;
+            write_queue_.clear();
+            abandon_message();
+            return fail(ec, "write");
+        }
+        ctx_.metrics.acks_sent.fetch_add(1, std::memory_order_relaxed);
+        write_queue_.pop_front();
+        do_write();
+        maybe_close();
+        do_read();
+    }
+
+    void request_close(websocket::close_code code) {
+        if (close_requested_) return;
+        close_requested_ = true;
+        close_code_ = code;
+        maybe_close();
+    }
+
+    // Closes once every queued ack is written (one write at a time, close after it).
+    void maybe_close() {
+        if (!close_requested_ || close_started_ || writing_ || !write_queue_.empty() || peer_gone_) {
+            return;
+        }
+        close_started_ = true;
+        ws_.async_close(close_code_,
+                        beast::bind_front_handler(&WsSession::on_close, shared_from_this()));
+    }
+
+    void on_close(beast::error_code ec) {
+        peer_gone_ = true;
+        if (ec) return fail(ec, "close");
+    }
+
+    websocket::stream<beast::tcp_stream> ws_;
+    GatewayContext& ctx_;
+    net::steady_timer retry_timer_;
+    std::uint64_t registry_id_ = 0;
+
+    // Reading.
+    beast::flat_buffer buffer_;
+    std::size_t message_bytes_ = 0;  // bytes of the current message so far
+    bool discarding_ = false;        // the current message is over the limit
+    std::string too_large_prefix_;
+    bool reading_ = false;
+    bool waiting_for_gate_ = false;
+    bool stop_reading_ = false;
+    bool peer_gone_ = false;
+    std::uint64_t messages_ = 0;
+
+    // Producing the current message.
+    bool producing_ = false;
+    pipeline::ParsedMessage pending_;
+    std::int64_t pending_received_at_ = 0;
+    std::size_t next_record_ = 0;
+    DeliveryTracker* tracker_ = nullptr;
+    std::string scratch_;
+
+    // Acknowledging.
+    std::deque<AckSlot> acks_;
+    std::deque<std::string> write_queue_;
+    bool writing_ = false;
+
+    // Closing.
+    bool close_requested_ = false;
+    bool close_started_ = false;
+    websocket::close_code close_code_ = websocket::close_code::normal;
+};
+
+}  // namespace
+
+void start_ws_session(tcp::socket socket, http::request<http::string_body> request,
+                      GatewayContext& ctx) {
+    std::make_shared<WsSession>(std::move(socket), ctx)->run(std::move(request));
+}
+
+}  // namespace gateway

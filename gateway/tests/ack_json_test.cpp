@@ -1,0 +1,38 @@
+#include "ack_json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gateway {
+namespace {
+
+using pipeline::RejectReason;
+
+TEST(AckJson, AllAccepted) {
+    std::string out;
+    append_ack_json(out, 1, 3, {});
+    EXPECT_EQ(out, R"({"ack":1,"accepted":3,"rejected":[]})");
+}
+
+TEST(AckJson, WithRejections) {
+    std::string out;
+    append_ack_json(out, 42, 1,
+                    {{0, RejectReason::missing_user_id}, {2, RejectReason::ts_out_of_range}});
+    EXPECT_EQ(out, R"({"ack":42,"accepted":1,"rejected":[{"index":0,"reason":"missing_field:user_id"},)"
+                   R"({"index":2,"reason":"ts_out_of_range"}]})");
+}
+
+TEST(AckJson, WholeMessageRejection) {
+    std::string out;
+    append_ack_json(out, 7, 0, {{-1, RejectReason::message_too_large}});
+    EXPECT_EQ(out, R"({"ack":7,"accepted":0,"rejected":[{"index":-1,"reason":"message_too_large"}]})");
+}
+
+TEST(DeadLetterJson, EscapesThePayload) {
+    std::string out;
+    append_dead_letter_json(out, 1700000000123, "invalid_json", "{\"a\":\n");
+    EXPECT_EQ(out, R"({"received_at_ms":1700000000123,"reason":"invalid_json",)"
+                   R"("payload":"{\"a\":\n","source":"gateway"})");
+}
+
+}  // namespace
+}  // namespace gateway

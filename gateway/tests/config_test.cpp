@@ -1,0 +1,152 @@
+#include "config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace gateway {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
+        const auto it = vars.find(name);
+        if (it == vars.end()) return std::nullopt;
+        return it->second;
+    };
+}
+
+TEST(Config, Defaults) {
+    Config c = config_from_env(env_of({}));
+    EXPECT_EQ(c.host, "0.0.0.0");
+    EXPECT_EQ(c.port, 8080);
+    EXPECT_EQ(c.kafka_bootstrap, "127.0.0.1:9092");
+    EXPECT_EQ(c.raw_topic, "events.raw");
+    EXPECT_EQ(c.deadletter_topic, "events.deadletter");
+    EXPECT_EQ(c.max_message_bytes, 1024u * 1024u);
+    EXPECT_EQ(c.max_events_per_message, 10000u);
+    EXPECT_EQ(c.max_connections, 20000u);
+    EXPECT_EQ(c.log_level, "info");
+    EXPECT_TRUE(c.token.empty());
+    c.resolve();
+    EXPECT_GE(c.threads, 1u);
+    EXPECT_EQ(c.queue_low_water, c.queue_high_water / 2);
+    EXPECT_NO_THROW(c.validate());
+}
+
+TEST(Config, ReadsEveryVariable) {
+    Config c = config_from_env(env_of({
+        {"GATEWAY_HOST", "127.0.0.1"},
+        {"GATEWAY_PORT", "9999"},
+        {"GATEWAY_THREADS", "3"},
+        {"KAFKA_BOOTSTRAP", "k1:9092,k2:9092"},
+        {"RAW_TOPIC", "raw"},
+        {"DEADLETTER_TOPIC", "dl"},
+        {"GATEWAY_MAX_MESSAGE_BYTES", "2048"},
+        {"GATEWAY_MAX_EVENTS_PER_MESSAGE", "5"},
+        {"GATEWAY_MAX_CONNECTIONS", "7"},
+        {"GATEWAY_MAX_INFLIGHT_MESSAGES", "8"},
+        {"GATEWAY_QUEUE_HIGH_WATER", "1000"},
+        {"GATEWAY_QUEUE_LOW_WATER", "100"},
+        {"GATEWAY_TOKEN", "t0k"},
+        {"LOG_LEVEL", "debug"},
+        {"GATEWAY_LOG_INTERVAL_S", "2"},
+        {"GATEWAY_SHUTDOWN_TIMEOUT_MS", "1500"},
+        {"GATEWAY_HEALTH_INTERVAL_MS", "250"},
+        {"KAFKA_MESSAGE_TIMEOUT_MS", "0"},
+        {"KAFKA_LINGER_MS", "1"},
+        {"KAFKA_BATCH_BYTES", "65536"},
+        {"KAFKA_COMPRESSION", "zstd"},
+    }));
+    c.resolve();
+    EXPECT_NO_THROW(c.validate());
+    EXPECT_EQ(c.host, "127.0.0.1");
+    EXPECT_EQ(c.port, 9999);
+    EXPECT_EQ(c.threads, 3u);
+    EXPECT_EQ(c.kafka_bootstrap, "k1:9092,k2:9092");
+    EXPECT_EQ(c.raw_topic, "raw");
+    EXPECT_EQ(c.deadletter_topic, "dl");
+    EXPECT_EQ(c.max_message_bytes, 2048u);
+    EXPECT_EQ(c.max_events_per_message, 5u);
+    EXPECT_EQ(c.max_connections, 7u);
+    EXPECT_EQ(c.max_inflight_messages, 8u);
+    EXPECT_EQ(c.queue_high_water, 1000u);
+    EXPECT_EQ(c.queue_low_water, 100u);
+    EXPECT_EQ(c.token, "t0k");
+    EXPECT_EQ(c.log_level, "debug");
+    EXPECT_EQ(c.log_interval_s, 2u);
+    EXPECT_EQ(c.shutdown_timeout_ms, 1500u);
+    EXPECT_EQ(c.health_interval_ms, 250u);
+    EXPECT_EQ(c.kafka_message_timeout_ms, 0u);
+    EXPECT_EQ(c.kafka_linger_ms, 1u);
+    EXPECT_EQ(c.kafka_batch_bytes, 65536u);
+    EXPECT_EQ(c.kafka_compression, "zstd");
+}
+
+TEST(Config, RejectsNonNumbers) {
+    for (const char* bad : {"abc", "12x", "", "-1", "99999999999999999999999"}) {
+        EXPECT_THROW(config_from_env(env_of({{"GATEWAY_MAX_CONNECTIONS", bad}})),
+                     std::invalid_argument)
+            << bad;
+    }
+    EXPECT_THROW(config_from_env(env_of({{"GATEWAY_PORT", "70000"}})), std::invalid_argument);
+}
+
+TEST(Config, ValidationCatchesBadValues) {
+    auto invalid = [](auto mutate) {
+        Config c;
+        c.resolve();
+        mutate(c);
+        EXPECT_THROW(c.validate(), std::invalid_argument);
+    };
+    invalid([](Config& c) { c.log_level = "loud"; });
+    invalid([](Config& c) { c.raw_topic = ""; });
+    invalid([](Config& c) { c.deadletter_topic = c.raw_topic; });
+    invalid([](Config& c) { c.max_events_per_message = 0; });
+    invalid([](Config& c) { c.max_message_bytes = 10; });
+    invalid([](Config& c) { c.queue_low_water = c.queue_high_water; });
+    invalid([](Config& c) { c.max_inflight_messages = 0; });
+    invalid([](Config& c) { c.kafka_compression = "brotli"; });
+    invalid([](Config& c) { c.threads = 5000; });
+}
+
+TEST(Config, DescribeHidesTheToken) {
+    Config c;
+    c.token = "super-secret-token";
+    c.resolve();
+    const auto text = c.describe();
+    EXPECT_EQ(text.find("super-secret-token"), std::string::npos);
+    EXPECT_NE(text.find("token=***"), std::string::npos);
+    EXPECT_NE(text.find("raw_topic=events.raw"), std::string::npos);
+    Config none;
+    EXPECT_NE(none.describe().find("token=(none)"), std::string::npos);
+}
+
+TEST(Config, CommandLineOverridesEnvironment) {
+    Config c = config_from_env(env_of({{"GATEWAY_PORT", "1111"}, {"RAW_TOPIC", "env"}}));
+    std::vector<std::string> args = {"gateway", "--port", "2222", "--raw-topic", "cli"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    EXPECT_EQ(apply_command_line(c, static_cast<int>(argv.size()), argv.data()), std::nullopt);
+    EXPECT_EQ(c.port, 2222);
+    EXPECT_EQ(c.raw_topic, "cli");
+}
+
+TEST(Config, BadFlagStops) {
+    Config c;
+    std::vector<std::string> args = {"gateway", "--no-such-flag"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    testing::internal::CaptureStderr();
+    testing::internal::CaptureStdout();
+    const auto code = apply_command_line(c, static_cast<int>(argv.size()), argv.data());
+    testing::internal::GetCapturedStderr();
+    testing::internal::GetCapturedStdout();
+    ASSERT_TRUE(code.has_value());
+    EXPECT_NE(*code, 0);
+}
+
+}  // namespace
+}  // namespace gateway

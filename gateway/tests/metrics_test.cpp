@@ -1,0 +1,50 @@
+#include "metrics.hpp"
+
+#include <gtest/gtest.h>
+
+namespace gateway {
+namespace {
+
+TEST(Metrics, RendersPrometheusText) {
+    Metrics m;
+    m.connections_open = 3;
+    m.connections_total = 10;
+    m.messages_received = 5;
+    m.events_accepted = 7;
+    m.bytes_received = 1234;
+    m.backpressure_pauses = 2;
+    m.kafka_queue_depth = 9;
+    m.count_reject(pipeline::RejectReason::invalid_json);
+    m.count_reject(pipeline::RejectReason::missing_ts);
+    m.count_reject(pipeline::RejectReason::missing_ts);
+    m.observe_delivery_latency_us(3000);     // 3 ms
+    m.observe_delivery_latency_us(2000000);  // 2 s
+    m.observe_delivery_latency_us(100000000);  // 100 s: only +Inf
+    const std::string text = m.render_prometheus();
+    for (const char* line : {
+             "# TYPE gateway_connections_open gauge\ngateway_connections_open 3\n",
+             "gateway_connections_total 10\n",
+             "gateway_messages_received_total 5\n",
+             "gateway_events_accepted_total 7\n",
+             "gateway_bytes_received_total 1234\n",
+             "gateway_backpressure_pauses_total 2\n",
+             "gateway_kafka_queue_depth 9\n",
+             "gateway_events_rejected_total{reason=\"invalid_json\"} 1\n",
+             "gateway_events_rejected_total{reason=\"missing_field:ts\"} 2\n",
+             "gateway_events_rejected_total{reason=\"invalid_props\"} 0\n",
+             "# TYPE gateway_produce_ack_latency_seconds histogram\n",
+             "gateway_produce_ack_latency_seconds_bucket{le=\"0.001\"} 0\n",
+             "gateway_produce_ack_latency_seconds_bucket{le=\"0.005\"} 1\n",
+             "gateway_produce_ack_latency_seconds_bucket{le=\"2.5\"} 2\n",
+             "gateway_produce_ack_latency_seconds_bucket{le=\"60\"} 2\n",
+             "gateway_produce_ack_latency_seconds_bucket{le=\"+Inf\"} 3\n",
+             "gateway_produce_ack_latency_seconds_count 3\n",
+             "gateway_produce_ack_latency_seconds_sum 102.003\n",
+         }) {
+        EXPECT_NE(text.find(line), std::string::npos) << "missing: " << line << "\nin:\n" << text;
+    }
+    EXPECT_EQ(m.rejected_total(), 3u);
+}
+
+}  // namespace
+}  // namespace gateway
