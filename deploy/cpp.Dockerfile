@@ -18,11 +18,16 @@ COPY tests/ tests/
 RUN scripts/build.sh cpp release
 # The shared libraries the two programs load (Boost, librdkafka and its codecs, simdjson, fmt,
 # spdlog, ...), minus the C and C++ runtimes the slim image has already: copied, not listed again.
-RUN set -eu; mkdir -p /runtime; \
+# Each goes under its SONAME into its canonical folder (/lib is a symlink to /usr/lib in Debian 12).
+RUN set -eu; \
     for bin in build/release/gateway/gateway build/release/emulator/emulator; do ldd "$bin"; done \
       | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' \
       | grep -Ev '/(ld-linux[^/]*|libc|libm|libdl|libpthread|librt|libgcc_s|libstdc\+\+)\.so' \
-      | sort -u | xargs -r cp -L --parents -t /runtime
+      | sort -u | while read -r lib; do \
+          dir="/runtime$(readlink -f "$(dirname "$lib")")"; \
+          mkdir -p "$dir" && cp -L "$lib" "$dir/$(basename "$lib")"; \
+        done; \
+    find /runtime -type f | sort
 
 FROM ${DEBIAN_SLIM_IMAGE} AS runtime
 COPY --from=build /runtime/ /

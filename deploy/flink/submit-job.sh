@@ -52,5 +52,16 @@ case "$restore" in
     *) from=(-s "$restore") ;;
 esac
 
+# Point the CLI at the JobManager: written into the client's conf/config.yaml with the image's own
+# config tool (what its entrypoint uses for FLINK_PROPERTIES), else the classic -m option.
+flink_home="${FLINK_HOME:-/opt/flink}"
+target=()
+if [[ -f $flink_home/bin/config-parser-utils.sh ]]; then
+    bash "$flink_home/bin/config-parser-utils.sh" "$flink_home/conf" "$flink_home/bin" "$flink_home/lib" \
+        "-Drest.address=$host" "-Drest.port=$port" >/dev/null
+else
+    target=(-m "$jm")
+fi
+
 log "submitting $jar to $jm"
-exec flink run -d -Drest.address="$host" -Drest.port="$port" "${from[@]}" "$jar" --cluster
+exec flink run -d "${target[@]}" "${from[@]}" "$jar" --cluster
