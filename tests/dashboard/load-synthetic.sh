@@ -73,8 +73,8 @@ load() {
        FROM $DB.events_store GROUP BY session_id" >/dev/null
     q "INSERT INTO $DB.user_days_store
        SELECT day, user_id, first_day, events, toUInt64(1)
-       FROM (SELECT toDate(ts) AS day, user_id, count() AS events FROM $DB.events_store GROUP BY day, user_id)
-       ANY LEFT JOIN (SELECT user_id, min(toDate(ts)) AS first_day FROM $DB.events_store GROUP BY user_id)
+       FROM (SELECT toDate(ts) AS day, user_id, count() AS events FROM $DB.events_store GROUP BY day, user_id) AS d
+       ANY LEFT JOIN (SELECT user_id, min(toDate(ts)) AS first_day FROM $DB.events_store GROUP BY user_id) AS f
        USING user_id" >/dev/null
     q "INSERT INTO $DB.dead_letters
        SELECT toDateTime(intDiv(ms, 1000), 'UTC'), ms,
