@@ -18,7 +18,8 @@ using tcp = net::ip::tcp;
 namespace {
 
 std::string base64(const std::string& in) {
-    static constexpr char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char kChars[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     unsigned val = 0;
     int bits = -6;
@@ -65,7 +66,9 @@ HttpResult ClickHouseHttp::post(const std::string& sql, const std::string& url_p
         stream.expires_after(std::chrono::seconds(120));
         stream.connect(tcp::resolver(ioc).resolve(host_, port_));
         const std::string target =
-            url_params.empty() ? target_ : target_ + (target_.find('?') == std::string::npos ? "?" : "&") + url_params;
+            url_params.empty()
+                ? target_
+                : target_ + (target_.find('?') == std::string::npos ? "?" : "&") + url_params;
         http::request<http::string_body> req{http::verb::post, target, 11};
         req.set(http::field::host, host_);
         req.set(http::field::authorization, "Basic " + base64(user_ + ":" + password_));
@@ -90,9 +93,11 @@ HttpResult ClickHouseHttp::post(const std::string& sql, const std::string& url_p
 ClickHouseHttp clickhouse_from_env() {
     std::string url = env_or("CLICKHOUSE_URL", "");
     if (url.empty()) {
-        url = "http://" + env_or("CLICKHOUSE_HOST", "127.0.0.1") + ":" + env_or("CLICKHOUSE_HTTP_PORT", "8123") + "/";
+        url = "http://" + env_or("CLICKHOUSE_HOST", "127.0.0.1") + ":" +
+              env_or("CLICKHOUSE_HTTP_PORT", "8123") + "/";
     }
-    return ClickHouseHttp(url, env_or("CLICKHOUSE_USER", "admin"), env_or("CLICKHOUSE_PASSWORD", "admin123"));
+    return ClickHouseHttp(url, env_or("CLICKHOUSE_USER", "admin"),
+                          env_or("CLICKHOUSE_PASSWORD", "admin123"));
 }
 
 }  // namespace dashboard_test

@@ -11,17 +11,18 @@ struct HttpResult {
 };
 
 class ClickHouseHttp {
-public:
+  public:
     // url: http://host[:port][/]; user / password go in a Basic authorization header.
     ClickHouseHttp(const std::string& url, std::string user, std::string password);
 
-    // POSTs sql as the request body; url_params (e.g. "max_execution_time=60") go in the URL. Never throws for server or network errors: they come back
-    // in the result, so the caller can report them per query.
+    // POSTs sql as the request body; url_params (e.g. "max_execution_time=60") go in the URL. Never
+    // throws for server or network errors: they come back in the result, so the caller can report
+    // them per query.
     HttpResult post(const std::string& sql, const std::string& url_params = "") const;
 
     const std::string& url() const { return url_; }
 
-private:
+  private:
     std::string url_;
     std::string host_;
     std::string port_;

@@ -7,17 +7,20 @@
 // expanded SQL and ClickHouse's own error.
 //
 // Environment:
-//   CLICKHOUSE_URL (or CLICKHOUSE_HOST + CLICKHOUSE_HTTP_PORT), CLICKHOUSE_USER, CLICKHOUSE_PASSWORD
-//   DASHBOARD_FROM / DASHBOARD_TO   the dashboard time range: epoch s or ms, YYYY-MM-DD or
-//                                   YYYY-MM-DDTHH:MM:SSZ (UTC); default 2017-09-01 .. 2017-12-31T23:59:59Z,
-//                                   which covers the Taobao sample the end-to-end test loads
-//   DASHBOARD_INTERVAL_S            the panel interval ($__interval_s); default range / max data points
-//   DASHBOARD_MAX_DATA_POINTS       default 1000 (a panel's own maxDataPoints wins)
+//   CLICKHOUSE_URL (or CLICKHOUSE_HOST + CLICKHOUSE_HTTP_PORT), CLICKHOUSE_USER,
+//   CLICKHOUSE_PASSWORD DASHBOARD_FROM / DASHBOARD_TO   the dashboard time range: epoch s or ms,
+//   YYYY-MM-DD or
+//                                   YYYY-MM-DDTHH:MM:SSZ (UTC); default 2017-09-01 ..
+//                                   2017-12-31T23:59:59Z, which covers the Taobao sample the
+//                                   end-to-end test loads
+//   DASHBOARD_INTERVAL_S            the panel interval ($__interval_s); default range / max data
+//   points DASHBOARD_MAX_DATA_POINTS       default 1000 (a panel's own maxDataPoints wins)
 //   DASHBOARD_DATABASE              development only: run against a scratch copy of the schema
 //                                   (every "analytics." becomes "<db>."); default analytics
 //   DASHBOARD_JSON / DASHBOARD_EXPECTATIONS   override the committed files
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -25,7 +28,6 @@
 #include <map>
 #include <regex>
 #include <set>
-#include <simdjson.h>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -49,7 +51,8 @@ struct PanelQuery {
     std::string datasource_uid;
     std::string editor_type;
     std::int64_t max_data_points = 0;
-    std::string load_error;  // set when the dashboard could not be read: the one "query" fails with it
+    std::string
+        load_error;  // set when the dashboard could not be read: the one "query" fails with it
 };
 
 struct Expectation {
@@ -123,7 +126,9 @@ Expectations load_expectations(const std::string& path) {
 }
 
 std::string dashboard_path() { return env_or("DASHBOARD_JSON", DASHBOARD_DEFAULT_JSON); }
-std::string expectations_path() { return env_or("DASHBOARD_EXPECTATIONS", DASHBOARD_DEFAULT_EXPECTATIONS); }
+std::string expectations_path() {
+    return env_or("DASHBOARD_EXPECTATIONS", DASHBOARD_DEFAULT_EXPECTATIONS);
+}
 
 // Read once, at test registration; a broken file becomes one failing test instead of a crash.
 std::vector<PanelQuery> registered_queries() {
@@ -159,8 +164,9 @@ Range test_range() {
 std::int64_t interval_for(const Range& r, const PanelQuery& q) {
     const std::string fixed = env_or("DASHBOARD_INTERVAL_S", "");
     if (!fixed.empty()) return std::stoll(fixed);
-    const std::int64_t points = q.max_data_points > 0 ? q.max_data_points
-                                                      : std::stoll(env_or("DASHBOARD_MAX_DATA_POINTS", "1000"));
+    const std::int64_t points = q.max_data_points > 0
+                                    ? q.max_data_points
+                                    : std::stoll(env_or("DASHBOARD_MAX_DATA_POINTS", "1000"));
     return std::max<std::int64_t>(1, (r.to_s - r.from_s) / std::max<std::int64_t>(points, 1));
 }
 
@@ -172,7 +178,8 @@ std::string rewrite_database(const std::string& sql) {
 
 // The statement as it goes over HTTP: trailing ';' and blanks removed, JSON output requested.
 std::string with_json_format(std::string sql) {
-    while (!sql.empty() && (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
+    while (!sql.empty() &&
+           (std::isspace(static_cast<unsigned char>(sql.back())) || sql.back() == ';')) {
         sql.pop_back();
     }
     return sql + "\nFORMAT JSON";
@@ -180,17 +187,22 @@ std::string with_json_format(std::string sql) {
 
 bool is_nonzero(simdjson::dom::element v) {
     switch (v.type()) {
-        case simdjson::dom::element_type::INT64: return int64_t(v) != 0;
-        case simdjson::dom::element_type::UINT64: return uint64_t(v) != 0;
-        case simdjson::dom::element_type::DOUBLE: return double(v) != 0.0;
-        case simdjson::dom::element_type::BOOL: return bool(v);
+        case simdjson::dom::element_type::INT64:
+            return int64_t(v) != 0;
+        case simdjson::dom::element_type::UINT64:
+            return uint64_t(v) != 0;
+        case simdjson::dom::element_type::DOUBLE:
+            return double(v) != 0.0;
+        case simdjson::dom::element_type::BOOL:
+            return bool(v);
         case simdjson::dom::element_type::STRING: {
             // 64-bit integers come quoted; so do dates. Anything that is not a plain zero counts.
             const std::string s = str(v);
-            return !s.empty() && s != "0" && s != "0.0" && s != "0000-00-00" && s != "0000-00-00 00:00:00" &&
-                   s != "1970-01-01" && s != "1970-01-01 00:00:00";
+            return !s.empty() && s != "0" && s != "0.0" && s != "0000-00-00" &&
+                   s != "0000-00-00 00:00:00" && s != "1970-01-01" && s != "1970-01-01 00:00:00";
         }
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -208,7 +220,9 @@ std::string joined(const std::vector<std::string>& v) {
 }
 
 // gtest prints the parameter of a failing test: show the panel, not its bytes.
-void PrintTo(const PanelQuery& q, std::ostream* os) { *os << "panel \"" << q.title << "\" query " << q.ref_id; }
+void PrintTo(const PanelQuery& q, std::ostream* os) {
+    *os << "panel \"" << q.title << "\" query " << q.ref_id;
+}
 
 class PanelQueryTest : public ::testing::TestWithParam<PanelQuery> {};
 
@@ -218,10 +232,11 @@ TEST_P(PanelQueryTest, RunsOnClickHouseWithExpectedColumnsAndRows) {
     const std::string where = "panel \"" + q.title + "\" query " + q.ref_id;
 
     Expectations expectations;
-    ASSERT_NO_THROW(expectations = load_expectations(expectations_path())) << "cannot read " << expectations_path();
+    ASSERT_NO_THROW(expectations = load_expectations(expectations_path()))
+        << "cannot read " << expectations_path();
     const auto it = expectations.find({q.title, q.ref_id});
-    ASSERT_NE(it, expectations.end()) << where << " has no entry in " << expectations_path()
-                                      << ": declare its columns there";
+    ASSERT_NE(it, expectations.end())
+        << where << " has no entry in " << expectations_path() << ": declare its columns there";
     const Expectation& expected = it->second;
 
     const Range range = test_range();
@@ -235,24 +250,31 @@ TEST_P(PanelQueryTest, RunsOnClickHouseWithExpectedColumnsAndRows) {
 
     const ClickHouseHttp clickhouse = clickhouse_from_env();
     const HttpResult res = clickhouse.post(with_json_format(sql), "max_execution_time=60");
-    ASSERT_EQ(res.status, 200) << where << " failed on " << clickhouse.url() << "\n--- expanded SQL ---\n"
-                               << sql << "\n--- ClickHouse said ---\n" << res.body;
+    ASSERT_EQ(res.status, 200) << where << " failed on " << clickhouse.url()
+                               << "\n--- expanded SQL ---\n"
+                               << sql << "\n--- ClickHouse said ---\n"
+                               << res.body;
 
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     const auto err = parser.parse(res.body).get(doc);
-    ASSERT_FALSE(err) << where << ": ClickHouse's answer is not JSON (" << simdjson::error_message(err) << ")\n"
+    ASSERT_FALSE(err) << where << ": ClickHouse's answer is not JSON ("
+                      << simdjson::error_message(err) << ")\n"
                       << res.body.substr(0, 2000);
 
     std::vector<std::string> columns;
     for (auto m : doc["meta"].get_array()) columns.push_back(str(m["name"]));
-    EXPECT_EQ(columns, expected.columns) << where << ": columns are [" << joined(columns) << "], expected ["
-                                         << joined(expected.columns) << "]\n--- expanded SQL ---\n" << sql;
+    EXPECT_EQ(columns, expected.columns)
+        << where << ": columns are [" << joined(columns) << "], expected ["
+        << joined(expected.columns) << "]\n--- expanded SQL ---\n"
+        << sql;
 
     simdjson::dom::array rows = doc["data"].get_array();
-    ASSERT_GT(rows.size(), 0u) << where << " returned no rows for " << utc_date(range.from_s) << " .. "
-                               << utc_date(range.to_s) << " (DASHBOARD_FROM / DASHBOARD_TO); is the data loaded?"
-                               << "\n--- expanded SQL ---\n" << sql;
+    ASSERT_GT(rows.size(), 0u) << where << " returned no rows for " << utc_date(range.from_s)
+                               << " .. " << utc_date(range.to_s)
+                               << " (DASHBOARD_FROM / DASHBOARD_TO); is the data loaded?"
+                               << "\n--- expanded SQL ---\n"
+                               << sql;
 
     for (const auto& col : expected.nonzero) {
         bool any = false;
@@ -264,7 +286,8 @@ TEST_P(PanelQueryTest, RunsOnClickHouseWithExpectedColumnsAndRows) {
             }
         }
         EXPECT_TRUE(any) << where << ": column " << col << " is zero or null in every row ("
-                         << rows.size() << " rows)\n--- expanded SQL ---\n" << sql;
+                         << rows.size() << " rows)\n--- expanded SQL ---\n"
+                         << sql;
     }
 }
 
@@ -285,17 +308,18 @@ TEST(DashboardShape, ProvisionedDashboardHasSpecPanelsAndLiveRefresh) {
     std::set<std::string> titles;
     for (const auto& q : queries) {
         titles.insert(q.title);
-        EXPECT_EQ(q.datasource_uid, "clickhouse") << q.title << " " << q.ref_id
-                                                  << ": use the provisioned ClickHouse data source (uid clickhouse)";
+        EXPECT_EQ(q.datasource_uid, "clickhouse")
+            << q.title << " " << q.ref_id
+            << ": use the provisioned ClickHouse data source (uid clickhouse)";
         EXPECT_EQ(q.editor_type, "sql") << q.title << " " << q.ref_id;
         EXPECT_FALSE(q.raw_sql.empty()) << q.title << " " << q.ref_id;
     }
     // SPEC section 6: at least these panels (matched by title prefix).
-    for (const std::string want : {"Events per Type", "Page Views", "Unique Users per Page",
-                                   "Conversion Rate (view -> purchase)", "Session Stats",
-                                   "Funnel (view -> click -> purchase)", "Activity Heatmap",
-                                   "Retention: new vs returning", "Retention cohorts", "Events/s in",
-                                   "Dead letters", "Pipeline health"}) {
+    for (const std::string want :
+         {"Events per Type", "Page Views", "Unique Users per Page",
+          "Conversion Rate (view -> purchase)", "Session Stats",
+          "Funnel (view -> click -> purchase)", "Activity Heatmap", "Retention: new vs returning",
+          "Retention cohorts", "Events/s in", "Dead letters", "Pipeline health"}) {
         const bool found = std::any_of(titles.begin(), titles.end(),
                                        [&](const std::string& t) { return t.rfind(want, 0) == 0; });
         EXPECT_TRUE(found) << "no panel titled \"" << want << "...\"";
@@ -310,19 +334,22 @@ TEST(DashboardShape, EveryQueryIsDeclaredAndEveryDeclarationHasAQuery) {
         EXPECT_TRUE(seen.insert({q.title, q.ref_id}).second)
             << "two queries share panel title \"" << q.title << "\" and refId " << q.ref_id;
         EXPECT_TRUE(expectations.count({q.title, q.ref_id}))
-            << "panel \"" << q.title << "\" query " << q.ref_id << " is not declared in " << expectations_path();
+            << "panel \"" << q.title << "\" query " << q.ref_id << " is not declared in "
+            << expectations_path();
     }
     for (const auto& [key, e] : expectations) {
-        EXPECT_TRUE(seen.count(key)) << expectations_path() << " declares panel \"" << key.first << "\" query "
-                                     << key.second << ", which the dashboard does not have";
+        EXPECT_TRUE(seen.count(key))
+            << expectations_path() << " declares panel \"" << key.first << "\" query " << key.second
+            << ", which the dashboard does not have";
     }
 }
 
 // The expansion itself, against the plugin's documented output.
 TEST(GrafanaMacros, ExpandsLikeThePlugin) {
     const GrafanaMacros m(1504224000, 1514764799, 10540);
-    EXPECT_EQ(m.expand("WHERE $__timeFilter(window_start)"),
-              "WHERE window_start >= toDateTime(1504224000) AND window_start <= toDateTime(1514764799)");
+    EXPECT_EQ(
+        m.expand("WHERE $__timeFilter(window_start)"),
+        "WHERE window_start >= toDateTime(1504224000) AND window_start <= toDateTime(1514764799)");
     EXPECT_EQ(m.expand("WHERE $__dateFilter(day)"),
               "WHERE day >= toDate('2017-09-01') AND day <= toDate('2017-12-31')");
     EXPECT_EQ(m.expand("$__dt(d, t)"),
@@ -331,16 +358,17 @@ TEST(GrafanaMacros, ExpandsLikeThePlugin) {
     EXPECT_EQ(m.expand("$__fromTime, $__toTime, $__interval_s"),
               "toDateTime(1504224000), toDateTime(1514764799), 10540");
     EXPECT_EQ(m.expand("$__timeFilter(toDateTime(x, 'UTC'))"),
-              "toDateTime(x, 'UTC') >= toDateTime(1504224000) AND toDateTime(x, 'UTC') <= toDateTime(1514764799)");
+              "toDateTime(x, 'UTC') >= toDateTime(1504224000) AND toDateTime(x, 'UTC') <= "
+              "toDateTime(1514764799)");
     EXPECT_EQ(GrafanaMacros(0, 10, 0).expand("$__interval_s"), "1");
 }
 
 TEST(GrafanaMacros, RejectsWhatClickHouse1816CannotRun) {
     const GrafanaMacros m(0, 60, 1);
-    for (const std::string bad : {"$__timeInterval(ts)", "$__timeInterval_ms(ts)", "$__timeFilter_ms(ts)",
-                                  "$__fromTime_ms", "$__toTime_ms", "$__conditionalAll(a IN ($v), $v)",
-                                  "$__unknown", "WHERE type = $type", "WHERE type = ${type}", "$__timeFilter()",
-                                  "$__timeFilter(a, b)"}) {
+    for (const std::string bad :
+         {"$__timeInterval(ts)", "$__timeInterval_ms(ts)", "$__timeFilter_ms(ts)", "$__fromTime_ms",
+          "$__toTime_ms", "$__conditionalAll(a IN ($v), $v)", "$__unknown", "WHERE type = $type",
+          "WHERE type = ${type}", "$__timeFilter()", "$__timeFilter(a, b)"}) {
         EXPECT_THROW(m.expand(bad), MacroError) << bad;
     }
     EXPECT_EQ(m.expand("SELECT '$' AS dollar"), "SELECT '$' AS dollar");

@@ -59,8 +59,9 @@ std::string GrafanaMacros::expand(const std::string& sql) const {
             // the plugin sees the query; this dashboard defines none.
             std::size_t j = i + 1;
             if (j < sql.size() && (sql[j] == '{' || is_ident(sql[j]))) {
-                throw MacroError("template variable at \"" + sql.substr(i, 20) +
-                                 "\": the dashboard defines no variables, so the query cannot be run as is");
+                throw MacroError(
+                    "template variable at \"" + sql.substr(i, 20) +
+                    "\": the dashboard defines no variables, so the query cannot be run as is");
             }
             out.push_back(sql[i++]);
             continue;
@@ -93,8 +94,8 @@ std::string GrafanaMacros::expand_one(const std::string& name, const std::string
     const auto args = has_args ? split_args(args_text) : std::vector<std::string>{};
     auto need = [&](std::size_t n) {
         if (args.size() != n || (n > 0 && args[0].empty())) {
-            throw MacroError("$__" + name + " expects " + std::to_string(n) + " argument(s), got \"" +
-                             args_text + "\"");
+            throw MacroError("$__" + name + " expects " + std::to_string(n) +
+                             " argument(s), got \"" + args_text + "\"");
         }
     };
     const std::string from_dt = to_date_time(from_s_);
@@ -112,28 +113,32 @@ std::string GrafanaMacros::expand_one(const std::string& name, const std::string
     }
     if (name == "dateTimeFilter" || name == "dt") {
         need(2);
-        return "(" + args[0] + " >= " + from_d + " AND " + args[0] + " <= " + to_d + ") AND (" + args[1] +
-               " >= " + from_dt + " AND " + args[1] + " <= " + to_dt + ")";
+        return "(" + args[0] + " >= " + from_d + " AND " + args[0] + " <= " + to_d + ") AND (" +
+               args[1] + " >= " + from_dt + " AND " + args[1] + " <= " + to_dt + ")";
     }
     if (name == "fromTime" && !has_args) return from_dt;
     if (name == "toTime" && !has_args) return to_dt;
     if (name == "interval_s" && !has_args) return std::to_string(interval_s_);
-    if (name == "timeFilter_ms" || name == "fromTime_ms" || name == "toTime_ms" || name == "timeInterval" ||
-        name == "timeInterval_ms") {
-        throw MacroError("$__" + name +
-                         " expands to toStartOfInterval / DateTime64 / fromUnixTimestamp64Milli, which "
-                         "ClickHouse 18.16 lacks (SPEC section 8); bucket with intDiv(toUInt32(col), "
-                         "greatest(60, $__interval_s)) instead");
+    if (name == "timeFilter_ms" || name == "fromTime_ms" || name == "toTime_ms" ||
+        name == "timeInterval" || name == "timeInterval_ms") {
+        throw MacroError(
+            "$__" + name +
+            " expands to toStartOfInterval / DateTime64 / fromUnixTimestamp64Milli, which "
+            "ClickHouse 18.16 lacks (SPEC section 8); bucket with intDiv(toUInt32(col), "
+            "greatest(60, $__interval_s)) instead");
     }
     if (name == "conditionalAll") {
         throw MacroError("$__conditionalAll needs a template variable; the dashboard defines none");
     }
-    throw MacroError("unknown or misused macro $__" + name + (has_args ? "(" + args_text + ")" : ""));
+    throw MacroError("unknown or misused macro $__" + name +
+                     (has_args ? "(" + args_text + ")" : ""));
 }
 
 std::int64_t parse_time(const std::string& raw) {
     const std::string text = trim(raw);
-    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+            return std::isdigit(static_cast<unsigned char>(c));
+        })) {
         const std::int64_t v = std::stoll(text);
         return text.size() > 10 ? v / 1000 : v;
     }
@@ -141,13 +146,15 @@ std::int64_t parse_time(const std::string& raw) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     char sep = 0;
     char tail[8] = {0};
-    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%7s", &y, &mo, &d, &sep, &h, &mi, &s, tail);
+    const int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%7s", &y, &mo, &d, &sep, &h,
+                              &mi, &s, tail);
     const bool date_only = n == 3 && text.size() == 10;
     const bool date_time = n >= 7 && (sep == 'T' || sep == ' ') &&
                            (n == 7 || std::string(tail) == "Z" || std::string(tail) == "+00:00");
     if (!date_only && !date_time) {
-        throw std::invalid_argument("cannot read time \"" + text +
-                                    "\" (use epoch seconds/ms, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
+        throw std::invalid_argument(
+            "cannot read time \"" + text +
+            "\" (use epoch seconds/ms, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC)");
     }
     tm.tm_year = y - 1900;
     tm.tm_mon = mo - 1;

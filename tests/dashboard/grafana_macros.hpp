@@ -6,7 +6,8 @@
 //   $__timeFilter(c)       c >= toDateTime(FROM) AND c <= toDateTime(TO)          (epoch seconds)
 //   $__dateFilter(c)       c >= toDate('YYYY-MM-DD') AND c <= toDate('YYYY-MM-DD') (UTC dates)
 //   $__dateTimeFilter(d, t) / $__dt(d, t)
-//                          (d >= toDate(..) AND d <= toDate(..)) AND (t >= toDateTime(..) AND t <= toDateTime(..))
+//                          (d >= toDate(..) AND d <= toDate(..)) AND (t >= toDateTime(..) AND t <=
+//                          toDateTime(..))
 //   $__fromTime / $__toTime   toDateTime(FROM) / toDateTime(TO)
 //   $__interval_s          the panel interval in whole seconds, at least 1
 // Rejected with an explanation (they do not run on ClickHouse 18.16, SPEC section 8, or need
@@ -21,12 +22,12 @@
 namespace dashboard_test {
 
 class MacroError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class GrafanaMacros {
-public:
+  public:
     // from_s / to_s: the dashboard range in epoch seconds (UTC); interval_s: the panel interval.
     GrafanaMacros(std::int64_t from_s, std::int64_t to_s, std::int64_t interval_s);
 
@@ -37,8 +38,9 @@ public:
     std::int64_t to_s() const { return to_s_; }
     std::int64_t interval_s() const { return interval_s_; }
 
-private:
-    std::string expand_one(const std::string& name, const std::string& args_text, bool has_args) const;
+  private:
+    std::string expand_one(const std::string& name, const std::string& args_text,
+                           bool has_args) const;
 
     std::int64_t from_s_;
     std::int64_t to_s_;
