@@ -8,6 +8,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,9 +21,15 @@ import java.time.Duration;
  * counted; everything else is forwarded and, since watermarks only grow, has ts above every downstream
  * watermark.
  *
- * <p>The event_id is remembered until the watermark passes max(ts, watermark at arrival) + retention
- * (event-time timer), with a processing-time TTL as a safety net. Run it through {@link DeduplicateOperator},
- * which also restores the watermark floor after a restore.
+ * <p>An event_id is remembered for {@code retention} in BOTH time domains: until the watermark reaches
+ * max(ts, watermark at arrival) + retention (event-time timer) and, after that, until {@code retention} of
+ * wall-clock time has passed since it was first seen (processing-time timer). The second condition matters
+ * after an idle flush: the watermark then jumps from replayed history to "now", and without it a second
+ * replay of the same history minutes later would no longer be recognised as duplicates (it would show up as
+ * late events). A processing-time state TTL ({@code ttl}, 0 = none) is an upper bound, for a watermark that
+ * never advances.
+ *
+ * <p>Run it through {@link DeduplicateOperator}, which also restores the watermark floor after a restore.
  */
 public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Event> {
     private static final long serialVersionUID = 1L;
@@ -30,11 +37,12 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Eve
 
     private final long retentionMs;
     private final long ttlMs;
-    private transient ValueState<Boolean> seen;
+    /** Processing time when the id was first seen. */
+    private transient ValueState<Long> seenAt;
     /** Watermark reached before the last restore; lateness uses max(current watermark, floor). */
     private long watermarkFloor = Long.MIN_VALUE;
 
-    /** @param ttlMs processing-time TTL of the state; 0 disables */
+    /** @param ttlMs processing-time TTL of the state (upper bound); 0 disables */
     public DeduplicateFunction(long retentionMs, long ttlMs) {
         this.retentionMs = retentionMs;
         this.ttlMs = ttlMs;
@@ -46,36 +54,49 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Eve
 
     @Override
     public void open(OpenContext openContext) {
-        ValueStateDescriptor<Boolean> desc = new ValueStateDescriptor<>("seen", Types.BOOLEAN);
+        ValueStateDescriptor<Long> desc = new ValueStateDescriptor<>("seen-at", Types.LONG);
         if (ttlMs > 0) {
             desc.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMs))
                     .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                     .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                     .build());
         }
-        seen = getRuntimeContext().getState(desc);
+        seenAt = getRuntimeContext().getState(desc);
     }
 
     @Override
     public void processElement(Event event, Context ctx, Collector<Event> out) throws Exception {
-        if (seen.value() != null) {
+        if (seenAt.value() != null) {
             return; // duplicate: the first copy already decided everything
         }
-        seen.update(Boolean.TRUE);
+        seenAt.update(ctx.timerService().currentProcessingTime());
         long watermark = Math.max(ctx.timerService().currentWatermark(), watermarkFloor);
-        long base = Math.max(event.ts, watermark);
-        long cleanup = base > Long.MAX_VALUE - retentionMs ? Long.MAX_VALUE : base + retentionMs;
-        ctx.timerService().registerEventTimeTimer(cleanup);
+        ctx.timerService().registerEventTimeTimer(plus(Math.max(event.ts, watermark), retentionMs));
         if (event.ts <= watermark) {
             ctx.output(LATE, new LateEvent(event.eventId, event.userId, event.type, event.page, event.ts,
-                    event.clientSessionId, watermark));
+                    event.clientSessionId == null ? "" : event.clientSessionId, watermark));
         } else {
             out.collect(event);
         }
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) {
-        seen.clear();
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
+        Long seen = seenAt.value();
+        if (seen == null) {
+            return;
+        }
+        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
+            long due = plus(seen, retentionMs);
+            if (ctx.timerService().currentProcessingTime() < due) {
+                ctx.timerService().registerProcessingTimeTimer(due);
+                return;
+            }
+        }
+        seenAt.clear();
+    }
+
+    private static long plus(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 }

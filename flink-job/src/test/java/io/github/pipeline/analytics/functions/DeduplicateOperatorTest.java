@@ -25,6 +25,7 @@ class DeduplicateOperatorTest {
     void firstCopyWinsAndStateExpiresAfterRetention() throws Exception {
         var h = harness();
         h.open();
+        h.setProcessingTime(0);
         Event first = ev("e1", "u1", "click", "/a", 10_000);
         h.processElement(first, 10_000);
         h.processElement(ev("e1", "u1", "purchase", "/b", 10_000), 10_000);
@@ -37,8 +38,28 @@ class DeduplicateOperatorTest {
         assertEquals(2, h.extractOutputValues().size());
         assertEquals(0, side(h, DeduplicateFunction.LATE).size());
 
+        h.setProcessingTime(DAY); // the wall-clock retention is over before the event-time one
         h.processWatermark(20_000 + DAY);
         Harnesses.assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void idsSurviveAWatermarkJumpForTheRetentionInWallClockTime() throws Exception {
+        var h = harness();
+        h.open();
+        h.setProcessingTime(1_000);
+        h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000);
+        h.processWatermark(1_764_000_000_000L); // idle flush: history is final, event-time retention is over
+        assertEquals(1, h.numProcessingTimeTimers());
+        h.setProcessingTime(1_000 + DAY - 1);
+        h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000); // second replay: a duplicate, not late
+        assertEquals(0, side(h, DeduplicateFunction.LATE).size());
+        assertEquals(1, h.extractOutputValues().size());
+        h.setProcessingTime(1_000 + DAY);
+        Harnesses.assertNothingLeft(h);
+        h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000); // a day later: forgotten, now late
+        assertEquals(1, side(h, DeduplicateFunction.LATE).size());
         h.close();
     }
 
@@ -51,7 +72,7 @@ class DeduplicateOperatorTest {
         h.processElement(ev("ontime", "u1", "click", "/p", 50_001), 50_001);  // just above: on time
         h.processElement(ev("late", "u1", "click", "/p", 50_000), 50_000);    // re-sent: nothing at all
         assertEquals(List.of(ev("ontime", "u1", "click", "/p", 50_001)), h.extractOutputValues());
-        assertEquals(List.of(new LateEvent("late", "u1", "click", "/p", 50_000, null, 50_000)),
+        assertEquals(List.of(new LateEvent("late", "u1", "click", "/p", 50_000, "", 50_000)),
                 side(h, DeduplicateFunction.LATE));
         h.close();
     }
@@ -73,7 +94,7 @@ class DeduplicateOperatorTest {
         restored.processElement(ev("old", "u1", "click", "", 150_000), 150_000);
         restored.processElement(ev("new", "u1", "click", "", 200_001), 200_001);
         assertEquals(List.of(ev("new", "u1", "click", "", 200_001)), restored.extractOutputValues());
-        assertEquals(List.of(new LateEvent("old", "u1", "click", "", 150_000, null, 200_000)),
+        assertEquals(List.of(new LateEvent("old", "u1", "click", "", 150_000, "", 200_000)),
                 side(restored, DeduplicateFunction.LATE));
         restored.close();
     }

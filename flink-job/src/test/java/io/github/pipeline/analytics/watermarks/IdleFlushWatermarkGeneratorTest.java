@@ -18,10 +18,11 @@ class IdleFlushWatermarkGeneratorTest {
     private static final long HISTORY = 1_511_544_070_000L; // 2017
     private final AtomicLong clock = new AtomicLong(1_764_000_000_000L); // 2025
     private final List<Long> emitted = new ArrayList<>();
+    private final List<String> status = new ArrayList<>();
     private final WatermarkOutput output = new WatermarkOutput() {
         @Override public void emitWatermark(Watermark w) { emitted.add(w.getTimestamp()); }
-        @Override public void markIdle() {}
-        @Override public void markActive() {}
+        @Override public void markIdle() { status.add("idle"); }
+        @Override public void markActive() { status.add("active"); }
     };
 
     private static ParsedRecord event(long ts) {
@@ -68,13 +69,27 @@ class IdleFlushWatermarkGeneratorTest {
     }
 
     @Test
-    void partitionWithoutDataDoesNotHoldBack() {
+    void partitionWithoutDataIsMarkedIdleButDoesNotFlush() {
         IdleFlushWatermarkGenerator g = new IdleFlushWatermarkGenerator(OOO, IDLE, clock::get);
         g.onPeriodicEmit(output);
-        assertTrue(emitted.isEmpty());
-        clock.addAndGet(IDLE);
+        clock.addAndGet(IDLE - 1);
         g.onPeriodicEmit(output);
-        assertEquals(clock.get() - OOO - 1, last());
+        assertTrue(status.isEmpty());
+        clock.addAndGet(1);
+        g.onPeriodicEmit(output);
+        g.onPeriodicEmit(output);
+        assertEquals(List.of("idle"), status, "idle, so it does not hold other partitions back");
+        assertTrue(emitted.isEmpty(), "no wall-clock watermark: history sent later must not be late");
+        g.onEvent(event(HISTORY), HISTORY, output);
+        assertEquals(List.of("idle", "active"), status);
+        g.onPeriodicEmit(output);
+        clock.addAndGet(IDLE - 1);
+        g.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, output);
+        g.onPeriodicEmit(output);
+        assertTrue(emitted.isEmpty(), "held back while other partitions leave idleness too");
+        clock.addAndGet(1);
+        g.onPeriodicEmit(output);
+        assertEquals(List.of(HISTORY + 1_000 - OOO - 1), emitted);
     }
 
     @Test
