@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project builds and runs with, only those that are missing.
 # Shared by ./pipeline and the Dockerfiles, so both build from the same list.
-#   scripts/install-deps.sh [build|runtime|test|all]   (default: all)
+#   scripts/install-deps.sh [build|jdk|runtime|test|all]   (default: all)
 set -euo pipefail
 
 # What compiling the C++ programs needs.
 build_pkgs=(g++ cmake ninja-build pkg-config libboost1.74-dev librdkafka-dev libsimdjson-dev
             libfmt-dev libspdlog-dev libcli11-dev libgtest-dev libbenchmark-dev)
-# What running the stack needs: a JDK for Kafka, Flink and the Maven wrapper (curl, unzip), and
-# the ClickHouse server (18.16 in Debian 12). The C++ programs' libraries come with the build list.
-runtime_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates clickhouse-server)
-# What the tests need on top: clang with libFuzzer's runtime.
-test_pkgs=(clang libclang-rt-14-dev)
+# A JDK for Kafka, Flink and the Maven wrapper (which fetches Maven with curl and unzip).
+jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
+# What running the local stack needs: the JDK and the ClickHouse server (18.16 in Debian 12).
+# The C++ programs' libraries come with the build list.
+runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
+# What the tests need on top: clang with libFuzzer's runtime; docker-compose to validate the
+# compose file (no Docker engine needed for that).
+test_pkgs=(clang libclang-rt-14-dev docker-compose)
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
+    jdk) wanted=("${jdk_pkgs[@]}") ;;
     runtime) wanted=("${runtime_pkgs[@]}") ;;
     test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
-    *) echo "usage: $0 [build|runtime|test|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|jdk|runtime|test|all]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -6,7 +6,9 @@
 #   3. the parser fuzz target for a fixed time (clang + libFuzzer)
 #   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
-#      replayed through it, every ClickHouse object compared with an independent oracle
+#      replayed through it, every ClickHouse object compared with an independent oracle; then
+#      every Grafana panel query run on the ClickHouse it loaded
+#   6. the docker compose file: parses, names every service, ports, shared build scripts
 # Ends with one line "N passed, N failed" over all suites' test cases.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -109,11 +111,22 @@ test_env "$ROOT_DIR/pipeline" down -v
 if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
     E2E_GATEWAY_URL=ws://127.0.0.1:18080/ws/events CLICKHOUSE_HTTP_PORT=18123 \
         ctest_suite "end-to-end" e2e
+    CLICKHOUSE_HTTP_PORT=18123 ctest_suite "dashboard queries" dashboard
 else
     record "end-to-end" 0 1
 fi
 stop_test_stack
 trap - EXIT
+
+# 6. The compose stack, as far as it can be checked without a Docker engine.
+log "checking the docker compose file"
+compose_status=0
+"$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || compose_status=$?
+compose_ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
+compose_failed=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
+# A script that stopped early without a FAIL line still counts as one failure.
+((compose_status == 0 || compose_failed > 0)) || compose_failed=1
+record "compose checks" "$compose_ok" "$compose_failed"
 
 echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="

@@ -38,6 +38,10 @@
 namespace dashboard_test {
 namespace {
 
+using test_support::ClickHouseHttp;
+using test_support::clickhouse_from_env;
+using test_support::HttpResult;
+
 std::string env_or(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);
     return v && *v ? v : fallback;

@@ -11,13 +11,28 @@
 #include <cstdlib>
 #include <regex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
-#include "net_clients.hpp"
+#include "clickhouse_http.hpp"
 #include "taobao_oracle.hpp"
+#include "ws_client.hpp"
 
 namespace e2e {
 namespace {
+
+using test_support::ClickHouseHttp;
+using test_support::WsClient;
+
+// Runs one query; a failure ends the test with ClickHouse's own message.
+std::string query(const ClickHouseHttp& ch, const std::string& sql) {
+    const auto res = ch.post(sql);
+    if (res.status != 200) {
+        throw std::runtime_error("ClickHouse " + std::to_string(res.status) + ": " + res.body +
+                                 "\n  query: " + sql);
+    }
+    return res.body;
+}
 
 std::string env_or(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);
@@ -66,10 +81,10 @@ Table read_table(const std::string& tsv, int key_columns, std::vector<std::strin
     return t;
 }
 
-std::vector<std::string> compare_all(const ClickHouseConfig& ch, const Expected& expected) {
+std::vector<std::string> compare_all(const ClickHouseHttp& ch, const Expected& expected) {
     std::vector<std::string> diffs;
     for (const auto& q : kQueries) {
-        const Table actual = read_table(clickhouse_query(ch, std::string(q.sql) + " FORMAT TSV"),
+        const Table actual = read_table(query(ch, std::string(q.sql) + " FORMAT TSV"),
                                         q.key_columns, diffs, q.object);
         const auto it = expected.objects.find(q.object);
         const Table& want = it == expected.objects.end() ? Table{} : it->second;
@@ -103,10 +118,6 @@ protected:
     void SetUp() override {
         gateway_url_ = env_or("E2E_GATEWAY_URL", "");
         if (gateway_url_.empty()) GTEST_SKIP() << "E2E_GATEWAY_URL is not set: no stack to test";
-        ch_.host = env_or("CLICKHOUSE_HOST", ch_.host);
-        ch_.port = env_or("CLICKHOUSE_HTTP_PORT", ch_.port);
-        ch_.user = env_or("CLICKHOUSE_USER", ch_.user);
-        ch_.password = env_or("CLICKHOUSE_PASSWORD", ch_.password);
         csv_ = env_or("E2E_CSV", E2E_DEFAULT_CSV);
         timeout_ = std::chrono::seconds(std::stoi(env_or("E2E_TIMEOUT_S", "240")));
     }
@@ -154,7 +165,7 @@ protected:
     }
 
     std::string gateway_url_;
-    ClickHouseConfig ch_;
+    ClickHouseHttp ch_ = test_support::clickhouse_from_env();
     std::string csv_;
     std::chrono::seconds timeout_{240};
 };

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace dashboard_test {
+namespace test_support {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -100,4 +100,4 @@ ClickHouseHttp clickhouse_from_env() {
                           env_or("CLICKHOUSE_PASSWORD", "admin123"));
 }
 
-}  // namespace dashboard_test
+}  // namespace test_support

@@ -3,7 +3,7 @@
 
 #include <string>
 
-namespace dashboard_test {
+namespace test_support {
 
 struct HttpResult {
     int status = 0;    // HTTP status; 0 when the server could not be reached
@@ -35,4 +35,4 @@ class ClickHouseHttp {
 // (defaults 127.0.0.1:8123); credentials CLICKHOUSE_USER / CLICKHOUSE_PASSWORD (admin / admin123).
 ClickHouseHttp clickhouse_from_env();
 
-}  // namespace dashboard_test
+}  // namespace test_support
