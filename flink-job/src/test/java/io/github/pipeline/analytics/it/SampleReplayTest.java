@@ -156,7 +156,7 @@ class SampleReplayTest {
     @Test
     void stopWithSavepointAndResumeGivesTheSameFinalOutputs(@TempDir Path savepoints) throws Exception {
         StreamExecutionEnvironment env1 = env(new Configuration());
-        AnalyticsJob.build(env1, config(), source(RateLimiterStrategy.perSecond(1500)), new CollectingSinks());
+        AnalyticsJob.build(env1, config(), source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
         JobClient client = env1.executeAsync("sample-replay-part-1");
         long deadline = System.currentTimeMillis() + 60_000;
         while (CollectingSinks.records(Output.EVENTS).size() < 600 && System.currentTimeMillis() < deadline) {
