@@ -10,6 +10,8 @@
 #      every Grafana panel query run on the ClickHouse it loaded
 #   6. the docker compose file: parses, names every service, ports, shared build scripts
 # Ends with one line "N passed, N failed" over all suites' test cases.
+#
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e compose (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -18,6 +20,12 @@ TEST_HOME="$PIPELINE_HOME/test"
 REPORT="$TEST_HOME/summary.txt"
 mkdir -p "$TEST_HOME"
 : >"$REPORT"
+
+STAGES=("$@")
+((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e compose)
+for stage in "${STAGES[@]}"; do
+    [[ " unit integration fuzz flink e2e compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
+done
 
 passed=0
 failed=0
@@ -32,7 +40,7 @@ record() {
 
 # ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
 ctest_suite() {
-    local name=$1 label=$2 out="$TEST_HOME/$1.log" total fails
+    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails
     log "running $name (ctest -L $label)"
     ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
     total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
@@ -51,82 +59,89 @@ test_kafka() { test_env "$ROOT_DIR/scripts/kafka.sh" "$@"; }
 stop_test_kafka() { test_kafka stop || true; }
 stop_test_stack() { test_env "$ROOT_DIR/pipeline" down || true; }
 
-"$ROOT_DIR/scripts/install-deps.sh" all
-
 # 1. Unit tests, sanitizers on.
-"$ROOT_DIR/scripts/build.sh" cpp debug
-ctest_suite "c++ unit" unit
+stage_unit() { ctest_suite "c++ unit" unit; }
 
 # 2. Integration tests against a fresh test broker; the test binaries stop and start it
 #    through KAFKA_CTL for the backpressure test.
-trap stop_test_kafka EXIT
-stop_test_kafka
-test_kafka wipe
-test_kafka start
-cat >"$TEST_HOME/kafka-ctl.sh" <<EOF
-#!/usr/bin/env bash
-$(declare -f test_env)
-test_env "$ROOT_DIR/scripts/kafka.sh" "\$@"
-EOF
-chmod +x "$TEST_HOME/kafka-ctl.sh"
-KAFKA_BOOTSTRAP=127.0.0.1:19092 KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
-stop_test_kafka
-trap - EXIT
+stage_integration() {
+    trap stop_test_kafka EXIT
+    stop_test_kafka
+    test_kafka wipe
+    test_kafka start
+    { echo '#!/usr/bin/env bash'; declare -f test_env; echo "test_env '$ROOT_DIR/scripts/kafka.sh' \"\$@\""; } \
+        >"$TEST_HOME/kafka-ctl.sh"
+    chmod +x "$TEST_HOME/kafka-ctl.sh"
+    KAFKA_BOOTSTRAP=127.0.0.1:19092 KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
+    stop_test_kafka
+    trap - EXIT
+}
 
 # 3. Fuzz the message parser for a fixed budget, from the committed corpus.
-log "fuzzing the message parser for ${FUZZ_SECONDS}s"
-"$ROOT_DIR/scripts/build.sh" cpp fuzz
-fuzz_work="$TEST_HOME/fuzz-corpus"
-rm -rf "$fuzz_work"; mkdir -p "$fuzz_work"
-if (cd "$TEST_HOME" && "$ROOT_DIR/build/fuzz/common/fuzz_parse_message" -max_total_time="$FUZZ_SECONDS" \
-        -print_final_stats=1 "$fuzz_work" "$ROOT_DIR/common/fuzz/corpus") >"$TEST_HOME/fuzz.log" 2>&1; then
-    tail -n 5 "$TEST_HOME/fuzz.log"
-    record "parser fuzzing" 1 0
-else
-    tail -n 40 "$TEST_HOME/fuzz.log"
-    record "parser fuzzing" 0 1
-fi
+stage_fuzz() {
+    log "fuzzing the message parser for ${FUZZ_SECONDS}s"
+    "$ROOT_DIR/scripts/build.sh" cpp fuzz
+    local work="$TEST_HOME/fuzz-corpus"
+    rm -rf "$work"; mkdir -p "$work"
+    if (cd "$TEST_HOME" && "$ROOT_DIR/build/fuzz/common/fuzz_parse_message" -max_total_time="$FUZZ_SECONDS" \
+            -print_final_stats=1 "$work" "$ROOT_DIR/common/fuzz/corpus") >"$TEST_HOME/fuzz.log" 2>&1; then
+        tail -n 5 "$TEST_HOME/fuzz.log"
+        record "parser fuzzing" 1 0
+    else
+        tail -n 40 "$TEST_HOME/fuzz.log"
+        record "parser fuzzing" 0 1
+    fi
+}
 
 # 4. The Flink job's tests (Maven Surefire; counts from its XML reports).
-log "running the Flink job's tests (Maven)"
-reports="$ROOT_DIR/flink-job/target/surefire-reports"
-rm -rf "$reports"
-mvn_status=0
-mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || mvn_status=$?
-runs=0 fails=0
-for xml in "$reports"/TEST-*.xml; do
-    [[ -f $xml ]] || continue
-    read -r r f e < <(sed -n '0,/<testsuite /{s/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)".*/\1 \2 \3/p}' "$xml" | head -n 1)
-    runs=$((runs + ${r:-0})); fails=$((fails + ${f:-0} + ${e:-0}))
-done
-# A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
-if ((mvn_status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
-if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+stage_flink() {
+    log "running the Flink job's tests (Maven)"
+    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml r f e
+    rm -rf "$reports"
+    mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || status=$?
+    for xml in "$reports"/TEST-*.xml; do
+        [[ -f $xml ]] || continue
+        read -r r f e < <(sed -n '0,/<testsuite /{s/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)".*/\1 \2 \3/p}' "$xml" | head -n 1)
+        runs=$((runs + ${r:-0})); fails=$((fails + ${f:-0} + ${e:-0}))
+    done
+    # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
+    if ((status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
+    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+}
 
-# 5. End to end, on a fresh test stack started the way users start theirs.
-log "end-to-end: starting the test stack"
-trap stop_test_stack EXIT
-stop_test_stack
-test_env "$ROOT_DIR/pipeline" down -v
-if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
-    E2E_GATEWAY_URL=ws://127.0.0.1:18080/ws/events CLICKHOUSE_HTTP_PORT=18123 \
-        ctest_suite "end-to-end" e2e
-    CLICKHOUSE_HTTP_PORT=18123 ctest_suite "dashboard queries" dashboard
-else
-    record "end-to-end" 0 1
-fi
-stop_test_stack
-trap - EXIT
+# 5. End to end, on a fresh test stack started the way users start theirs; then every Grafana
+#    panel query on the ClickHouse it loaded.
+stage_e2e() {
+    log "end-to-end: starting the test stack"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    test_env "$ROOT_DIR/pipeline" down -v
+    if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
+        E2E_GATEWAY_URL=ws://127.0.0.1:18080/ws/events CLICKHOUSE_HTTP_PORT=18123 \
+            ctest_suite "end-to-end" e2e
+        CLICKHOUSE_HTTP_PORT=18123 ctest_suite "dashboard queries" dashboard
+    else
+        record "end-to-end" 0 1
+    fi
+    stop_test_stack
+    trap - EXIT
+}
 
 # 6. The compose stack, as far as it can be checked without a Docker engine.
-log "checking the docker compose file"
-compose_status=0
-"$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || compose_status=$?
-compose_ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
-compose_failed=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
-# A script that stopped early without a FAIL line still counts as one failure.
-((compose_status == 0 || compose_failed > 0)) || compose_failed=1
-record "compose checks" "$compose_ok" "$compose_failed"
+stage_compose() {
+    log "checking the docker compose file"
+    local status=0 ok failures
+    "$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || status=$?
+    ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
+    failures=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
+    # A script that stopped early without a FAIL line still counts as one failure.
+    ((status == 0 || failures > 0)) || failures=1
+    record "compose checks" "$ok" "$failures"
+}
+
+"$ROOT_DIR/scripts/install-deps.sh" all
+"$ROOT_DIR/scripts/build.sh" cpp debug   # every C++ stage runs the debug (sanitizer) build
+for stage in "${STAGES[@]}"; do "stage_$stage"; done
 
 echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
