@@ -41,8 +41,7 @@ public:
             failure_log_.warn("delivery failed topic={} error={}",
                               message.topic_name(), RdKafka::err2str(message.err()));
         }
-        // A failed dead letter does not fail the client's message: only its valid events
-        // decide the ack.
+        // Only raw-topic records carry a tracker: dead letters do not decide the ack.
         if (auto* tracker = static_cast<DeliveryTracker*>(message.msg_opaque())) {
             tracker->complete(ok || !raw);
         }
@@ -232,6 +231,10 @@ void KafkaProducer::health_loop() {
 
 bool KafkaProducer::flush(std::chrono::milliseconds timeout) {
     return impl_->producer->flush(static_cast<int>(timeout.count())) == RdKafka::ERR_NO_ERROR;
+}
+
+void KafkaProducer::purge() {
+    impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
 }
 
 void KafkaProducer::stop() {

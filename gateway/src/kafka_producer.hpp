@@ -42,8 +42,10 @@ public:
 
     // Waits up to `timeout` for every queued record's delivery report. True when drained.
     bool flush(std::chrono::milliseconds timeout);
-    // Fails whatever is still queued or in flight (their trackers complete as failed),
-    // then stops the threads. Safe to call twice.
+    // Fails whatever is still queued or in flight: their delivery reports (error
+    // ERR__PURGE_*) are served by the poll thread and their trackers complete as failed.
+    void purge();
+    // Purges what is left, serves those reports, stops the threads. Safe to call twice.
     void stop();
 
 private:

@@ -116,11 +116,12 @@ struct Server::Impl {
         sessions.for_each([](ShutdownTarget& s) { s.stop_reading(); });
         const bool drained = producer.flush(timeout);
         if (!drained) {
-            spdlog::warn("shutdown flush timed out after {} ms: undelivered messages get no ack",
-                         timeout.count());
+            spdlog::warn("shutdown flush timed out after {} ms: in_flight={} undelivered "
+                         "messages get no ack", timeout.count(), gate.in_flight());
+            producer.purge();
         }
         // Every delivery report's completion is posted before the count drops to zero.
-        wait_until([&] { return gate.in_flight() == 0; }, std::chrono::milliseconds(1000));
+        wait_until([&] { return gate.in_flight() == 0; }, std::chrono::milliseconds(2000));
         gate.open_for_good();
         sessions.for_each([](ShutdownTarget& s) { s.close_going_away(); });
         if (!wait_until([&] { return metrics.connections_open.load() == 0; },

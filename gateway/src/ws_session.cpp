@@ -93,12 +93,14 @@ public:
     void stop_reading() override {
         net::post(ws_.get_executor(), [self = shared_from_this()] {
             self->stop_reading_ = true;
+            self->shutting_down_ = true;
         });
     }
 
     void close_going_away() override {
         net::post(ws_.get_executor(), [self = shared_from_this()] {
             self->stop_reading_ = true;
+            self->shutting_down_ = true;
             self->abandon_message();
             self->request_close(websocket::close_code::going_away);
         });
@@ -245,7 +247,8 @@ private:
                 const auto& r = pending_.rejected[next_record_ - accepted];
                 append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
                                         r.raw);
-                status = ctx_.producer.produce_dead_letter(scratch_, tracker_);
+                // Dead letters are best effort: they neither hold up nor fail the ack.
+                status = ctx_.producer.produce_dead_letter(scratch_, nullptr);
             }
             if (status == ProduceStatus::queue_full) {
                 retry_timer_.expires_after(kProduceRetryDelay);
@@ -291,12 +294,16 @@ private:
             if (acks_.front().state == AckSlot::State::failed) {
                 // Never claim an event that is not in Kafka: no ack for this message or any
                 // later one; close so the client resends everything unacknowledged.
-                error_log().warn("kafka delivery failed: closing connection ack={} unacked={}",
-                                 acks_.front().n, acks_.size());
+                // During shutdown (purged records) the close is the ordinary 1001.
+                if (!shutting_down_) {
+                    error_log().warn("kafka delivery failed: closing connection ack={} unacked={}",
+                                     acks_.front().n, acks_.size());
+                }
                 acks_.clear();
                 stop_reading_ = true;
                 abandon_message();
-                request_close(websocket::close_code::internal_error);
+                request_close(shutting_down_ ? websocket::close_code::going_away
+                                             : websocket::close_code::internal_error);
                 break;
             }
             const AckSlot& slot = acks_.front();
@@ -366,6 +373,7 @@ private:
     bool reading_ = false;
     bool waiting_for_gate_ = false;
     bool stop_reading_ = false;
+    bool shutting_down_ = false;  // SIGTERM: failures close with 1001, not 1011
     bool peer_gone_ = false;
     std::uint64_t messages_ = 0;
 

@@ -392,6 +392,70 @@ TEST_F(GatewayIT, SigtermSendsAcksClosesWith1001AndExitsZero) {
     stopper.join();
 }
 
+TEST_F(GatewayIT, ConnectionLimitRefusesTheUpgradeWith503) {
+    start_gateway({{"GATEWAY_MAX_CONNECTIONS", "1"}});
+    WsTestClient first;
+    ASSERT_EQ(first.connect(gateway_->port()), 101);
+    {
+        WsTestClient second;
+        EXPECT_EQ(second.connect(gateway_->port()), 503);
+    }
+    ASSERT_TRUE(first.send_text(make_event("limit-1", "u")));
+    ASSERT_TRUE(first.read(60s));
+    first.close();
+    // The slot comes back once the first connection is gone.
+    bool reconnected = false;
+    for (int attempt = 0; attempt < 100 && !reconnected; ++attempt) {
+        WsTestClient again;
+        reconnected = again.connect(gateway_->port()) == 101;
+        if (!reconnected) std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_TRUE(reconnected);
+}
+
+// No broker at all: records wait in librdkafka, so nothing may be acknowledged.
+TEST_F(GatewayIT, FailedDeliveryIsNeverAcknowledgedAndClosesWith1011) {
+    start_gateway({{"KAFKA_BOOTSTRAP", "127.0.0.1:" + std::to_string(free_port())},
+                   {"KAFKA_MESSAGE_TIMEOUT_MS", "3000"}},
+                  /*wait_healthy=*/false);
+    WsTestClient client;
+    ASSERT_EQ(client.connect(gateway_->port()), 101);
+    ASSERT_TRUE(client.send_text(make_event("lost-1", "u")));
+    const auto ack = client.read(60s);
+    EXPECT_FALSE(ack.has_value()) << *ack;
+    EXPECT_TRUE(client.closed());
+    EXPECT_EQ(client.close_code(), 1011);
+    const auto metrics = http_get(gateway_->port(), "/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_NE(metrics->body.find("gateway_delivery_failures_total 1\n"), std::string::npos)
+        << metrics->body;
+    EXPECT_NE(metrics->body.find("gateway_acks_sent_total 0\n"), std::string::npos);
+}
+
+TEST_F(GatewayIT, SigtermWithUndeliveredMessagesSendsNoAckAndExitsZero) {
+    start_gateway({{"KAFKA_BOOTSTRAP", "127.0.0.1:" + std::to_string(free_port())},
+                   {"GATEWAY_SHUTDOWN_TIMEOUT_MS", "1500"}},
+                  /*wait_healthy=*/false);
+    WsTestClient client;
+    ASSERT_EQ(client.connect(gateway_->port()), 101);
+    // An invalid message has nothing to deliver and is acknowledged at once...
+    ASSERT_TRUE(client.send_text("[1]"));
+    const auto first = client.read(60s);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(*first, R"({"ack":1,"accepted":0,"rejected":[{"index":0,"reason":"not_an_object"}]})");
+    // ...a valid one cannot be, and is not, even at shutdown.
+    ASSERT_TRUE(client.send_text(make_event("pending-1", "u")));
+    EXPECT_FALSE(client.read(2s).has_value());
+    std::thread stopper([&] {
+        EXPECT_EQ(gateway_->terminate(), std::optional<int>(0)) << gateway_->log_tail();
+    });
+    const auto more = client.read(60s);
+    EXPECT_FALSE(more.has_value()) << *more;
+    EXPECT_TRUE(client.closed());
+    EXPECT_EQ(client.close_code(), 1001);
+    stopper.join();
+}
+
 TEST_F(GatewayIT, BackpressureHoldsWhileTheBrokerIsDownAndNothingIsLost) {
     const char* ctl = std::getenv("KAFKA_CTL");
     if (!ctl || !*ctl) GTEST_SKIP() << "KAFKA_CTL is not set (e.g. scripts/kafka.sh)";
