@@ -86,7 +86,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     if (path == "/health") {
         const bool up = ctx_.producer.healthy();
         res = text_response(up ? http::status::ok : http::status::service_unavailable, version,
-                            keep_alive, up ? "ok" : "kafka unreachable");
+                            keep_alive, up ? "ok" : ctx_.producer.health_problem());
     } else if (path == "/metrics") {
         res = text_response(http::status::ok, version, keep_alive,
                             ctx_.metrics.render_prometheus(), "text/plain; version=0.0.4");

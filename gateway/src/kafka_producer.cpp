@@ -200,29 +200,56 @@ void KafkaProducer::poll_loop() {
     }
 }
 
+std::string KafkaProducer::probe() {
+    if (impl_->events.fatal()) return "kafka producer hit a fatal error";
+    const int timeout_ms = static_cast<int>(std::max(500u, config_.health_interval_ms));
+    // The broker must answer, and both topics must exist with partitions (the broker does
+    // not create topics: auto.create.topics.enable=false).
+    for (RdKafka::Topic* topic : {impl_->raw_topic.get(), impl_->deadletter_topic.get()}) {
+        RdKafka::Metadata* raw_md = nullptr;
+        const auto err = impl_->producer->metadata(false, topic, &raw_md, timeout_ms);
+        const std::unique_ptr<RdKafka::Metadata> md(raw_md);
+        if (err != RdKafka::ERR_NO_ERROR || !md || md->brokers()->empty()) {
+            return "kafka unreachable (metadata for " + topic->name() +
+                   "): " + RdKafka::err2str(err);
+        }
+        const auto* topics = md->topics();
+        if (topics->empty()) return "topic " + topic->name() + " unknown";
+        const auto* t = topics->front();
+        if (t->err() != RdKafka::ERR_NO_ERROR || t->partitions()->empty()) {
+            return "topic " + topic->name() + " unavailable: " + RdKafka::err2str(t->err());
+        }
+    }
+    return {};
+}
+
+std::string KafkaProducer::health_problem() const {
+    std::lock_guard lock(health_mutex_);
+    return health_problem_;
+}
+
 void KafkaProducer::health_loop() {
-    bool was_healthy = false;
-    bool first = true;
+    std::string last = "(not checked yet)";
     std::unique_lock lock(stop_mutex_);
     while (running_.load()) {
         lock.unlock();
-        RdKafka::Metadata* raw_md = nullptr;
-        const int timeout_ms = static_cast<int>(std::max(500u, config_.health_interval_ms));
-        const auto err = impl_->producer->metadata(false, nullptr, &raw_md, timeout_ms);
-        std::unique_ptr<RdKafka::Metadata> md(raw_md);
-        const bool up = err == RdKafka::ERR_NO_ERROR && md && !md->brokers()->empty() &&
-                        !impl_->events.fatal();
+        std::string problem = probe();
+        const bool up = problem.empty();
+        {
+            std::lock_guard health_lock(health_mutex_);
+            health_problem_ = problem;
+        }
         healthy_.store(up, std::memory_order_relaxed);
         metrics_.kafka_up.store(up ? 1 : 0, std::memory_order_relaxed);
-        if (first || up != was_healthy) {
+        if (problem != last) {  // log transitions only
             if (up) {
-                spdlog::info("kafka reachable brokers={}", md->brokers()->size());
+                spdlog::info("kafka healthy bootstrap={} raw_topic={} deadletter_topic={}",
+                             config_.kafka_bootstrap, config_.raw_topic, config_.deadletter_topic);
             } else {
-                spdlog::warn("kafka unreachable error={}", RdKafka::err2str(err));
+                spdlog::warn("kafka unhealthy problem=\"{}\"", problem);
             }
+            last = std::move(problem);
         }
-        first = false;
-        was_healthy = up;
         lock.lock();
         stop_cv_.wait_for(lock, std::chrono::milliseconds(config_.health_interval_ms),
                           [this] { return !running_.load(); });

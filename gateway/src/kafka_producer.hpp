@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 #include <thread>
 
@@ -38,7 +39,10 @@ public:
                                 DeliveryTracker* tracker);
     ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker);
 
+    // True while the brokers answer and both topics exist (checked by the health thread).
     bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
+    // Why it is not healthy ("" when it is).
+    std::string health_problem() const;
 
     // Waits up to `timeout` for every queued record's delivery report. True when drained.
     bool flush(std::chrono::milliseconds timeout);
@@ -53,6 +57,7 @@ private:
 
     void poll_loop();
     void health_loop();
+    std::string probe();
     ProduceStatus produce(bool raw, std::string_view key, std::string_view value,
                           DeliveryTracker* tracker);
 
@@ -62,6 +67,8 @@ private:
     std::unique_ptr<Impl> impl_;
     std::atomic<bool> running_{false};
     std::atomic<bool> healthy_{false};
+    mutable std::mutex health_mutex_;
+    std::string health_problem_ = "not checked yet";
     std::mutex stop_mutex_;
     std::condition_variable stop_cv_;
     std::thread poll_thread_;

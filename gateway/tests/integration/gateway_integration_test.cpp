@@ -309,6 +309,14 @@ TEST_F(GatewayIT, HealthFollowsTheBroker) {
     ASSERT_TRUE(metrics);
     EXPECT_NE(metrics->body.find("gateway_kafka_up 0"), std::string::npos);
     EXPECT_EQ(orphan.terminate(), std::optional<int>(0)) << orphan.log_tail();
+
+    // A reachable broker without the topic is not healthy either (topics are not auto-created).
+    GatewayProcess no_topic({{"RAW_TOPIC", unique_name("missing")}, {"DEADLETTER_TOPIC", dl_topic_}});
+    ASSERT_TRUE(no_topic.wait_listening(60s)) << no_topic.log_tail();
+    ASSERT_TRUE(no_topic.wait_health(503, 30s));
+    const auto missing = http_get(no_topic.port(), "/health");
+    ASSERT_TRUE(missing);
+    EXPECT_NE(missing->body.find("missing"), std::string::npos) << missing->body;
 }
 
 TEST_F(GatewayIT, MetricsExposeTheCounters) {
