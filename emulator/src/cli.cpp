@@ -60,6 +60,9 @@ void build_cli(CLI::App& app, Config& c) {
         ->envname("EMULATOR_RATE");
     sim->add_option("--duration", b.duration_s, "seconds to run; 0 = until SIGINT/SIGTERM")
         ->envname("EMULATOR_DURATION");
+    sim->add_option("--warmup", b.warmup_s,
+                    "seconds simulated (not sent) before the start, so the rate is steady at once")
+        ->envname("EMULATOR_WARMUP");
     sim->add_option("--daily-curve", b.daily_curve,
                     "modulate the rate by the UTC hour (quiet nights, evening peak)")
         ->envname("EMULATOR_DAILY_CURVE");
@@ -166,6 +169,7 @@ void finish_config(const CLI::App& app, Config& c) {
     check(b.users >= 1, "--users must be >= 1");
     check(b.rate > 0, "--rate must be > 0");
     check(b.duration_s >= 0, "--duration must be >= 0");
+    check(b.warmup_s >= 0 && b.warmup_s <= 86'400, "--warmup must be within [0, 86400]");
     check(b.activity_alpha > 0, "--activity-alpha must be > 0");
     check(b.max_users >= b.users, "--max-users must be >= --users");
     for (double p : b.funnel) check_probability(p, "--funnel");

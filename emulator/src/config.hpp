@@ -48,6 +48,7 @@ struct BehaviorParams {
     std::size_t max_batch = 100;       // events due at the same moment share a message
     std::int64_t max_lag_ms = 5'000;   // events more overdue than this are dropped (counted)
     double duration_s = 0;             // 0 = until SIGINT/SIGTERM
+    double warmup_s = 900;             // simulated before the start, not sent: steady state at once
     double progress_s = 5.0;           // progress line interval
 };
 

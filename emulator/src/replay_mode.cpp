@@ -100,6 +100,12 @@ int run_replay(const Config& config, std::uint64_t seed) {
     const auto started = steady::now();
     auto elapsed = [&] { return std::chrono::duration<double>(steady::now() - started).count(); };
     const std::int64_t first_key = plan.empty() ? 0 : plan.front().key_ms;
+    // Paced (--speed > 0): an item is due (key - first key) / speed after the start.
+    auto due_at = [&](const ReplayItem& item) {
+        return started + std::chrono::duration_cast<steady::duration>(
+                             std::chrono::duration<double, std::milli>(
+                                 static_cast<double>(item.key_ms - first_key) / rc.speed));
+    };
     std::vector<Event> batch;
     batch.reserve(rc.batch);
     std::uint64_t unsent = 0;
@@ -108,11 +114,7 @@ int run_replay(const Config& config, std::uint64_t seed) {
     while (next < plan.size() && !stopped) {
         progress.update(client.stats(), elapsed());
         if (rc.speed > 0) {
-            // Paced: the item is due (key - first_key) / speed after the start.
-            const auto due = started + std::chrono::duration_cast<steady::duration>(
-                                           std::chrono::duration<double, std::milli>(
-                                               static_cast<double>(plan[next].key_ms - first_key) /
-                                               rc.speed));
+            const auto due = due_at(plan[next]);
             if (due > steady::now()) {
                 const auto wait = std::min<steady::duration>(due - steady::now(), 200ms);
                 stopped = io.wait_for_stop(std::chrono::ceil<std::chrono::milliseconds>(wait));
@@ -122,13 +124,7 @@ int run_replay(const Config& config, std::uint64_t seed) {
         const auto now = steady::now();
         batch.clear();
         while (next < plan.size() && batch.size() < rc.batch) {
-            if (rc.speed > 0) {
-                const auto due = started + std::chrono::duration_cast<steady::duration>(
-                                               std::chrono::duration<double, std::milli>(
-                                                   static_cast<double>(plan[next].key_ms - first_key) /
-                                                   rc.speed));
-                if (due > now) break;
-            }
+            if (rc.speed > 0 && due_at(plan[next]) > now) break;
             batch.push_back(to_event(file.rows[plan[next].row], prefix));
             ++next;
         }

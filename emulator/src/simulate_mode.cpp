@@ -22,6 +22,16 @@ using steady = std::chrono::steady_clock;
 double seconds_since(steady::time_point t) {
     return std::chrono::duration<double>(steady::now() - t).count();
 }
+
+// The wall clock, `offset_ms` earlier: the model starts in the past to warm up.
+class ShiftedClock final : public Clock {
+public:
+    explicit ShiftedClock(std::int64_t offset_ms) : offset_ms_(offset_ms) {}
+    std::int64_t now_ms() const override { return SystemClock().now_ms() - offset_ms_; }
+
+private:
+    std::int64_t offset_ms_;
+};
 }  // namespace
 
 int run_simulate(const Config& config, std::uint64_t seed) {
@@ -33,7 +43,11 @@ int run_simulate(const Config& config, std::uint64_t seed) {
     client.start();
 
     SystemClock clock;
-    BehaviorModel model(params, Rng(seed), clock);
+    // Warm-up: the model starts `warmup` before now and the events before now are not
+    // sent, so sessions are already in progress and the rate is steady from the start.
+    const auto warmup_ms = static_cast<std::int64_t>(params.warmup_s * 1000.0);
+    const std::int64_t first_ts_ms = clock.now_ms();
+    BehaviorModel model(params, Rng(seed), ShiftedClock(warmup_ms));
     spdlog::info(
         "simulate: {} users, target {} events/s{}, {:.2f} events per session expected, seed {}",
         params.users, params.rate, params.daily_curve ? " (daily average, UTC curve)" : "",
@@ -56,6 +70,7 @@ int run_simulate(const Config& config, std::uint64_t seed) {
     std::uint64_t last_accepted = 0;
     auto last_progress = started;
     std::uint64_t dropped_lag = 0;
+    std::uint64_t warmup_events = 0;
     std::uint64_t unsent = 0;
 
     auto report_progress = [&] {
@@ -88,6 +103,10 @@ int run_simulate(const Config& config, std::uint64_t seed) {
         batch.clear();
         while (batch.size() < params.max_batch && model.next_ts_ms() <= now_ms) {
             Event e = model.next();
+            if (e.ts_ms < first_ts_ms) {
+                ++warmup_events;
+                continue;
+            }
             // Far behind the wall clock (the gateway was down, the window full): these users
             // "happened" while nobody listened; sending them now would only make late events.
             if (now_ms - e.ts_ms > params.max_lag_ms) {
@@ -126,7 +145,7 @@ int run_simulate(const Config& config, std::uint64_t seed) {
     fmt::print(
         "simulate summary\n"
         "  duration          {:.1f} s\n"
-        "  events generated  {} (dropped for lag {}, not sent at stop {})\n"
+        "  events generated  {} (warm-up {}, dropped for lag {}, not sent at stop {})\n"
         "  events sent       {} (resent after reconnects {})\n"
         "  events accepted   {}\n"
         "  events rejected   {}\n"
@@ -135,7 +154,7 @@ int run_simulate(const Config& config, std::uint64_t seed) {
         "  users             {} ({} new visitors), sessions {}{}\n"
         "  connections       {} (lost {})\n"
         "  seed              {}\n",
-        elapsed, b.events, dropped_lag, unsent, s.events_sent, s.events_resent, s.events_accepted,
+        elapsed, b.events, warmup_events, dropped_lag, unsent, s.events_sent, s.events_resent, s.events_accepted,
         s.events_rejected, s.unacked_events,
         elapsed > 0 ? static_cast<double>(s.events_accepted) / elapsed : 0.0, b.users,
         b.new_users, b.sessions,

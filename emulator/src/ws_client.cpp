@@ -180,8 +180,9 @@ private:
         next_ack_ = 1;
         const bool reconnect = failures_in_row_ > 0 || ever_connected_;
         if (reconnect) {
-            spdlog::info("[{}] connected to {} (attempt {}), resending {} unacknowledged messages",
-                         name_, config_.url, failures_in_row_ + 1, pending_.size());
+            spdlog::info("[{}] reconnected to {} after {} failed attempt(s), sending {} "
+                         "unacknowledged messages first",
+                         name_, config_.url, failures_in_row_, pending_.size());
         } else {
             spdlog::info("[{}] connected to {}", name_, config_.url);
         }
