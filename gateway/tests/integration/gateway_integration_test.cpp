@@ -200,6 +200,27 @@ TEST_F(GatewayIT, AcksAreInOrderAndOnlyAfterDelivery) {
     EXPECT_EQ(records.size(), static_cast<std::size_t>(kMessages * kPerMessage));
 }
 
+// With a tiny in-flight limit the gateway pauses reading instead of queueing; the client's
+// pipelined messages wait in TCP and are all acknowledged, in order.
+TEST_F(GatewayIT, InflightLimitPausesReadingWithoutLoss) {
+    start_gateway({{"GATEWAY_MAX_INFLIGHT_MESSAGES", "2"}});
+    WsTestClient client;
+    ASSERT_EQ(client.connect(gateway_->port()), 101);
+    constexpr int kMessages = 60;
+    for (int m = 0; m < kMessages; ++m) {
+        ASSERT_TRUE(client.send_text(batch({make_event("lim-" + std::to_string(m), "u" + std::to_string(m % 5)),
+                                            R"({"event_id":"x"})"})));
+    }
+    for (int m = 1; m <= kMessages; ++m) {
+        const auto ack = client.read(120s);
+        ASSERT_TRUE(ack) << "ack " << m;
+        EXPECT_EQ(*ack, R"({"ack":)" + std::to_string(m) +
+                            R"(,"accepted":1,"rejected":[{"index":1,"reason":"missing_field:user_id"}]})");
+    }
+    TopicReader reader(bootstrap_, raw_topic_, kRawPartitions);
+    EXPECT_EQ(reader.read_until(kMessages, 60s).size(), static_cast<std::size_t>(kMessages));
+}
+
 TEST_F(GatewayIT, DeadLettersCarryTheirReasons) {
     start_gateway();
     WsTestClient client;
