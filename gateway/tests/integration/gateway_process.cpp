@@ -82,6 +82,10 @@ GatewayProcess::GatewayProcess(std::map<std::string, std::string> env) {
 
 GatewayProcess::~GatewayProcess() {
     if (pid_ > 0) terminate(std::chrono::seconds(20));
+    // Failures print the tail first (TearDown); GATEWAY_IT_KEEP_LOGS=1 keeps the files.
+    if (const char* keep = std::getenv("GATEWAY_IT_KEEP_LOGS"); !keep || !*keep) {
+        ::unlink(log_path_.c_str());
+    }
 }
 
 bool GatewayProcess::wait_listening(std::chrono::milliseconds timeout) {
