@@ -140,13 +140,14 @@ private:
                 return;  // flush_acks / on_write call do_read again
             }
         }
-        const bool pass = ctx_.gate.try_pass([weak = weak_from_this()] {
-            if (auto self = weak.lock()) {
-                net::post(self->ws_.get_executor(), [self] {
-                    self->waiting_for_gate_ = false;
-                    self->do_read();
-                });
-            }
+        // The waiter holds the session: a paused session may have nothing else pending.
+        // (Shutdown calls every waiter via BackpressureGate::open_for_good before the
+        // io_context stops, so none outlives it.)
+        const bool pass = ctx_.gate.try_pass([self = shared_from_this()] {
+            net::post(self->ws_.get_executor(), [self] {
+                self->waiting_for_gate_ = false;
+                self->do_read();
+            });
         });
         if (!pass) {
             waiting_for_gate_ = true;

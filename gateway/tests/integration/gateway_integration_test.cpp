@@ -495,6 +495,9 @@ TEST_F(GatewayIT, BackpressureHoldsWhileTheBrokerIsDownAndNothingIsLost) {
     ASSERT_EQ(client.connect(gateway_->port()), 101);
     ASSERT_TRUE(client.send_text(make_event("before-stop", "u0")));
     ASSERT_TRUE(client.read(60s));
+    // Connected (and reading) before the gate closes.
+    WsTestClient idle;
+    ASSERT_EQ(idle.connect(gateway_->port()), 101);
 
     ASSERT_EQ(std::system((std::string(ctl) + " stop").c_str()), 0);
     bool restarted = false;
@@ -527,6 +530,15 @@ TEST_F(GatewayIT, BackpressureHoldsWhileTheBrokerIsDownAndNothingIsLost) {
     EXPECT_NE(metrics->body.find("gateway_backpressure_active 1"), std::string::npos) << metrics->body;
     EXPECT_EQ(metrics->body.find("gateway_backpressure_pauses_total 0\n"), std::string::npos);
 
+    // The other client's message has nothing to deliver, so its ack comes at once; then it
+    // waits at the closed gate with nothing else pending: it must stay connected.
+    ASSERT_TRUE(idle.send_text("[1]"));
+    const auto idle_ack = idle.read(60s);
+    ASSERT_TRUE(idle_ack);
+    EXPECT_EQ(*idle_ack, R"({"ack":1,"accepted":0,"rejected":[{"index":0,"reason":"not_an_object"}]})");
+    EXPECT_FALSE(idle.read(2s).has_value());
+    EXPECT_FALSE(idle.closed());
+
     ASSERT_EQ(std::system((std::string(ctl) + " start").c_str()), 0);
     restarted = true;
     for (int m = 2; m <= kMessages + 1; ++m) {
@@ -535,6 +547,11 @@ TEST_F(GatewayIT, BackpressureHoldsWhileTheBrokerIsDownAndNothingIsLost) {
         EXPECT_EQ(*ack, R"({"ack":)" + std::to_string(m) + R"(,"accepted":5,"rejected":[]})");
     }
     ASSERT_TRUE(gateway_->wait_health(200, 120s));
+    ASSERT_TRUE(idle.send_text(make_event("idle-after", "u9")));
+    const auto idle_after = idle.read(120s);
+    ASSERT_TRUE(idle_after) << "closed=" << idle.closed();
+    EXPECT_EQ(*idle_after, R"({"ack":2,"accepted":1,"rejected":[]})");
+    ids.insert("idle-after");
     TopicReader reader(bootstrap_, raw_topic_, kRawPartitions);
     const auto& records = reader.read_until(ids.size(), 120s);
     reader.read_for(2s);
