@@ -78,8 +78,7 @@ void build_cli(CLI::App& app, Config& c) {
                     "P(step | previous step) for product view, click, add_to_cart, checkout, "
                     "purchase")
         ->envname("EMULATOR_FUNNEL")
-        ->delimiter(',')
-        ->expected(5);
+        ->delimiter(',');  // the array type makes CLI11 require exactly 5 values
     sim->add_option("--browse-more", b.browse_more, "P(another browsing step) after each one")
         ->envname("EMULATOR_BROWSE_MORE");
     sim->add_option("--search-share", b.search_share, "share of browsing steps that are searches")

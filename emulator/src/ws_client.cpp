@@ -41,6 +41,7 @@ struct Connection {
 
     websocket::stream<beast::tcp_stream> ws;
     beast::flat_buffer buffer;
+    websocket::response_type handshake_response;  // kept to report a refused upgrade
     std::uint64_t id;
 };
 
@@ -168,21 +169,33 @@ private:
         conn->ws.text(true);
         // Host header: host:port as RFC 7230 wants it.
         conn->ws.async_handshake(
-            url_.host + ":" + url_.port, url_.target,
+            conn->handshake_response, url_.host + ":" + url_.port, url_.target,
             beast::bind_front_handler(&Impl::on_handshake, shared_from_this(), conn));
     }
 
     void on_handshake(const std::shared_ptr<Connection>& conn, beast::error_code ec) {
         if (conn != conn_) return;
+        if (ec == websocket::error::upgrade_declined) {
+            // An HTTP answer instead of a WebSocket: not a transient network problem, so it
+            // is logged on every attempt (the backoff cap bounds how often).
+            const auto status = conn->handshake_response.result_int();
+            spdlog::error("[{}] the gateway refused the WebSocket upgrade: HTTP {} {}{}", name_,
+                          status, std::string(conn->handshake_response.reason()),
+                          status == 401 || status == 403 ? " (check --token / GATEWAY_TOKEN)"
+                                                         : "");
+        }
         if (ec) return fail(conn, ec, "handshake");
         connected_ = true;
         written_ = 0;
         next_ack_ = 1;
         const bool reconnect = failures_in_row_ > 0 || ever_connected_;
         if (reconnect) {
-            spdlog::info("[{}] reconnected to {} after {} failed attempt(s), sending {} "
-                         "unacknowledged messages first",
-                         name_, config_.url, failures_in_row_, pending_.size());
+            spdlog::info("[{}] reconnected to {}{}, sending {} unacknowledged messages first",
+                         name_, config_.url,
+                         failures_in_row_ > 0
+                             ? fmt::format(" after {} failed attempts", failures_in_row_)
+                             : std::string(),
+                         pending_.size());
         } else {
             spdlog::info("[{}] connected to {}", name_, config_.url);
         }

@@ -93,6 +93,21 @@ private:
     void on_request(beast::error_code ec) {
         if (ec) return;
         server_.record_auth(std::string(request_[http::field::authorization]));
+        const std::string& token = server_.options().require_token;
+        if (!token.empty() && request_[http::field::authorization] != "Bearer " + token) {
+            auto res = std::make_shared<http::response<http::string_body>>(
+                http::status::unauthorized, request_.version());
+            res->set(http::field::content_type, "text/plain");
+            res->body() = "missing or wrong token\n";
+            res->prepare_payload();
+            res->keep_alive(false);
+            http::async_write(ws_.next_layer(), *res,
+                              [self = shared_from_this(), res](beast::error_code, std::size_t) {
+                                  beast::error_code ignored;
+                                  self->ws_.next_layer().shutdown(tcp::socket::shutdown_send, ignored);
+                              });
+            return;
+        }
         ws_.async_accept(request_, [self = shared_from_this()](beast::error_code ec) {
             self->on_accept(ec);
         });

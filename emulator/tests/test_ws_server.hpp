@@ -21,6 +21,7 @@ struct TestServerOptions {
     };
     std::vector<Drop> drops;             // [connection index]; later connections never close
     std::set<std::string> reject_ids;    // events rejected with reason "test: rejected <id>"
+    std::string require_token;           // if set: HTTP 401 unless "Authorization: Bearer <it>"
     std::size_t wrong_ack_at = 0;        // on connection 0, send ack number 999 for this message (1-based; 0 = never)
 };
 

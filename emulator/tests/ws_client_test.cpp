@@ -199,6 +199,24 @@ TEST(WsClient, SendsTheBearerToken) {
     EXPECT_EQ(server.authorization(), "Bearer s3cret");
 }
 
+TEST(WsClient, ARefusedUpgradeIsRetriedAndNothingIsAcked) {
+    TestServerOptions options;
+    options.require_token = "right";
+    TestWsServer server(options);
+    IoRunner io(1);
+    ClientConfig config = fast_config(server.url(), 4);
+    config.token = "wrong";
+    WsClient client(io.context(), config, "test");
+    client.start();
+    send_all(client, 2, 2);
+    EXPECT_FALSE(client.wait_idle(500ms));
+    const ClientStats s = client.stats();
+    EXPECT_EQ(s.connects, 0u);
+    EXPECT_EQ(s.unacked_events, 4u);
+    EXPECT_GE(server.received().size(), 2u) << "it kept trying";
+    EXPECT_EQ(server.authorization(), "Bearer wrong");
+}
+
 TEST(WsClient, WithTheGatewayDownTheWindowBoundsWhatIsQueuedAndNothingIsLost) {
     std::string url;
     {
