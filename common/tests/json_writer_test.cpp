@@ -21,7 +21,11 @@ TEST(JsonWriter, WritesTheCanonicalEventWithOptionalParts) {
               R"("page":"/item/7","session_id":"s1","props":{"category_id":"42","qty":2,)"
               R"("price":9.5,"gift":true}})");
 
-    Event bare{.event_id = "e2", .user_id = "u2", .type = "click", .ts_ms = 1};
+    Event bare;
+    bare.event_id = "e2";
+    bare.user_id = "u2";
+    bare.type = "click";
+    bare.ts_ms = 1;
     std::string out;
     append_event_json(out, bare, 77);
     EXPECT_EQ(out,
