@@ -22,4 +22,14 @@ public:
     }
 };
 
+// The wall clock, `offset_ms` earlier (simulate's warm-up starts the model in the past).
+class ShiftedClock final : public Clock {
+public:
+    explicit ShiftedClock(std::int64_t offset_ms) : offset_ms_(offset_ms) {}
+    std::int64_t now_ms() const override { return SystemClock().now_ms() - offset_ms_; }
+
+private:
+    std::int64_t offset_ms_;
+};
+
 }  // namespace pipeline::emulator

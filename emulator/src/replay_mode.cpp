@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -13,6 +12,7 @@
 #include "clock.hpp"
 #include "io_runner.hpp"
 #include "modes.hpp"
+#include "progress_line.hpp"
 #include "replay_plan.hpp"
 #include "run_outcome.hpp"
 #include "taobao_csv.hpp"
@@ -25,40 +25,6 @@ using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxEventIdChars = 64;
-
-class ProgressLine {
-public:
-    ProgressLine(std::size_t total) : total_(total), tty_(::isatty(STDERR_FILENO) == 1) {}
-
-    void update(const ClientStats& s, double elapsed, bool final = false) {
-        const auto now = steady::now();
-        if (!final && now < next_) return;
-        next_ = now + 1s;
-        const double rate = elapsed > 0 ? static_cast<double>(s.events_accepted) / elapsed : 0;
-        const double done = total_ ? static_cast<double>(s.events_accepted + s.events_rejected) /
-                                         static_cast<double>(total_)
-                                   : 1.0;
-        if (tty_) {
-            constexpr int kWidth = 30;
-            const int filled = static_cast<int>(std::min(1.0, done) * kWidth);
-            fmt::print(stderr, "\r[{:=<{}}{: <{}}] {:5.1f}% sent {} acked {} rejected {} {:.0f} ev/s{}",
-                       "", filled, "", kWidth - filled, done * 100.0, s.events_sent,
-                       s.events_accepted, s.events_rejected, rate,
-                       s.connected ? "   " : " (disconnected)");
-            if (final) fmt::print(stderr, "\n");
-            std::fflush(stderr);
-        } else {
-            spdlog::info("replay {:.1f}%: sent {} acked {} rejected {} unacked {} | {:.0f} events/s{}",
-                         done * 100.0, s.events_sent, s.events_accepted, s.events_rejected,
-                         s.unacked_events, rate, s.connected ? "" : " | DISCONNECTED");
-        }
-    }
-
-private:
-    std::size_t total_;
-    bool tty_;
-    steady::time_point next_ = steady::now() + 1s;
-};
 
 }  // namespace
 

@@ -23,15 +23,6 @@ double seconds_since(steady::time_point t) {
     return std::chrono::duration<double>(steady::now() - t).count();
 }
 
-// The wall clock, `offset_ms` earlier: the model starts in the past to warm up.
-class ShiftedClock final : public Clock {
-public:
-    explicit ShiftedClock(std::int64_t offset_ms) : offset_ms_(offset_ms) {}
-    std::int64_t now_ms() const override { return SystemClock().now_ms() - offset_ms_; }
-
-private:
-    std::int64_t offset_ms_;
-};
 }  // namespace
 
 int run_simulate(const Config& config, std::uint64_t seed) {
