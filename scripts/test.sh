@@ -49,11 +49,15 @@ ctest_suite() {
     record "$name" $((total - fails)) "$fails"
 }
 
-# The test stack: its own folder and ports, so a running `./pipeline up` stack is left alone.
+# The test stack: its own folder and ports (the usual ones + TEST_PORT_OFFSET, default 20000),
+# so a running `./pipeline up` stack is left alone. It runs the debug (sanitizer) build.
+o=${TEST_PORT_OFFSET:-20000}
+T_KAFKA=$((9092 + o)) T_KAFKA_CONTROLLER=$((9093 + o)) T_CLICKHOUSE=$((8123 + o))
+T_CLICKHOUSE_TCP=$((9000 + o)) T_GATEWAY=$((8080 + o)) T_FLINK=$((8081 + o))
 test_env() {
-    env PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093 \
-        KAFKA_BOOTSTRAP=127.0.0.1:19092 CLICKHOUSE_HTTP_PORT=18123 CLICKHOUSE_TCP_PORT=19000 \
-        GATEWAY_PORT=18080 FLINK_REST_PORT=18081 CMAKE_PRESET=debug "$@"
+    env PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=$T_KAFKA KAFKA_CONTROLLER_PORT=$T_KAFKA_CONTROLLER \
+        KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_TCP_PORT=$T_CLICKHOUSE_TCP \
+        GATEWAY_PORT=$T_GATEWAY FLINK_REST_PORT=$T_FLINK CMAKE_PRESET=debug "$@"
 }
 test_kafka() { test_env "$ROOT_DIR/scripts/kafka.sh" "$@"; }
 stop_test_kafka() { test_kafka stop || true; }
@@ -69,10 +73,10 @@ stage_integration() {
     stop_test_kafka
     test_kafka wipe
     test_kafka start
-    { echo '#!/usr/bin/env bash'; declare -f test_env; echo "test_env '$ROOT_DIR/scripts/kafka.sh' \"\$@\""; } \
-        >"$TEST_HOME/kafka-ctl.sh"
+    { echo '#!/usr/bin/env bash'; declare -p T_KAFKA T_KAFKA_CONTROLLER T_CLICKHOUSE T_CLICKHOUSE_TCP T_GATEWAY T_FLINK TEST_HOME
+      declare -f test_env; echo "test_env '$ROOT_DIR/scripts/kafka.sh' \"\$@\""; } >"$TEST_HOME/kafka-ctl.sh"
     chmod +x "$TEST_HOME/kafka-ctl.sh"
-    KAFKA_BOOTSTRAP=127.0.0.1:19092 KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
+    KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
     stop_test_kafka
     trap - EXIT
 }
@@ -117,9 +121,9 @@ stage_e2e() {
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
-        E2E_GATEWAY_URL=ws://127.0.0.1:18080/ws/events CLICKHOUSE_HTTP_PORT=18123 \
+        E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
             ctest_suite "end-to-end" e2e
-        CLICKHOUSE_HTTP_PORT=18123 ctest_suite "dashboard queries" dashboard
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
     else
         record "end-to-end" 0 1
     fi
