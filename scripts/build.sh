@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds what the stack runs: the C++ gateway and emulator (CMake preset, default release)
 # and the Flink job jar. Shared by ./pipeline and the Dockerfiles.
-#   scripts/build.sh [cpp|flink|all] [preset]
+#   scripts/build.sh [cpp|flink|all] [preset] [cmake target...]   (default: every target)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 what="${1:-all}"
 preset="${2:-${CMAKE_PRESET:-release}}"
+targets=("${@:3}")
 
 build_cpp() {
     log "building the C++ programs (preset $preset)"
     cmake --preset "$preset" >"$LOG_DIR/cmake-configure-$preset.log" \
         || { cat "$LOG_DIR/cmake-configure-$preset.log" >&2; die "cmake configure failed"; }
-    cmake --build --preset "$preset" --parallel "${BUILD_JOBS:-$(nproc)}" -- ${VERBOSE:+-v} \
+    cmake --build --preset "$preset" --parallel "${BUILD_JOBS:-$(nproc)}" \
+        ${targets[@]:+--target "${targets[@]}"} -- ${VERBOSE:+-v} \
         | sed -u 's/^/  /' >&2
 }
 

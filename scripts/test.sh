@@ -84,7 +84,7 @@ stage_integration() {
 # 3. Fuzz the message parser for a fixed budget, from the committed corpus.
 stage_fuzz() {
     log "fuzzing the message parser for ${FUZZ_SECONDS}s"
-    "$ROOT_DIR/scripts/build.sh" cpp fuzz
+    "$ROOT_DIR/scripts/build.sh" cpp fuzz fuzz_parse_message
     local work="$TEST_HOME/fuzz-corpus"
     rm -rf "$work"; mkdir -p "$work"
     if (cd "$TEST_HOME" && "$ROOT_DIR/build/fuzz/common/fuzz_parse_message" -max_total_time="$FUZZ_SECONDS" \
