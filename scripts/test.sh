@@ -98,15 +98,17 @@ stage_fuzz() {
 }
 
 # 4. The Flink job's tests (Maven Surefire; counts from its XML reports).
+xml_attr() { local v; v=$(grep -o " $1=\"[0-9]*\"" <<<"$2" | grep -o '[0-9]*' || true); echo "${v:-0}"; }
 stage_flink() {
     log "running the Flink job's tests (Maven)"
-    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml r f e
+    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml head
     rm -rf "$reports"
     mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || status=$?
     for xml in "$reports"/TEST-*.xml; do
         [[ -f $xml ]] || continue
-        read -r r f e < <(sed -n '0,/<testsuite /{s/.*<testsuite [^>]*tests="\([0-9]*\)"[^>]*failures="\([0-9]*\)"[^>]*errors="\([0-9]*\)".*/\1 \2 \3/p}' "$xml" | head -n 1)
-        runs=$((runs + ${r:-0})); fails=$((fails + ${f:-0} + ${e:-0}))
+        head=$(grep -m1 -o '<testsuite [^>]*>' "$xml" || true)
+        runs=$((runs + $(xml_attr tests "$head")))
+        fails=$((fails + $(xml_attr failures "$head") + $(xml_attr errors "$head")))
     done
     # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
     if ((status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
