@@ -61,11 +61,12 @@ migrate() {
     done
 }
 
-# The migrations name the broker and topics through ${VARS}; only these few are replaced.
+# The migrations name the broker, groups and block size through ${VARS}; only these are replaced.
 render() {
     local sql=$1
     sql=${sql//'${KAFKA_BOOTSTRAP}'/$KAFKA_BOOTSTRAP}
     sql=${sql//'${CLICKHOUSE_KAFKA_GROUP}'/${CLICKHOUSE_KAFKA_GROUP:-clickhouse}}
+    sql=${sql//'${CLICKHOUSE_KAFKA_BLOCK_ROWS}'/${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}}
     printf '%s' "$sql"
 }
 

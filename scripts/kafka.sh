@@ -24,7 +24,10 @@ java_opts=(-Xms"$KAFKA_HEAP" -Xmx"$KAFKA_HEAP" -XX:+UseG1GC -Djava.awt.headless=
            -Dlog4j2.configurationFile="$ROOT_DIR/kafka/log4j2.yaml")
 
 # run-class: a Kafka tool (topic admin, console consumer, ...) with the broker's class path.
-run_class() { java -Xmx256m "${java_opts[@]:3}" -cp "$(classpath)" "$@"; }
+run_class() {
+    java -Xmx256m -Djava.awt.headless=true -Dlog4j2.configurationFile="$ROOT_DIR/kafka/log4j2-tools.yaml" \
+        -cp "$(classpath)" "$@"
+}
 
 write_config() {
     mkdir -p "$KAFKA_CONF" "$KAFKA_DATA"

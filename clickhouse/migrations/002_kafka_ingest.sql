@@ -1,8 +1,12 @@
 -- Ingest: for each topic a Kafka engine table (a consumer, not storage) and a materialized
 -- view that moves every consumed block into its storage table (001). ${KAFKA_BOOTSTRAP} and
 -- ${CLICKHOUSE_KAFKA_GROUP} are filled in by scripts/clickhouse.sh. Each table has its own
--- consumer group. How soon rows show is the profile setting stream_flush_interval_ms (18.16
--- has no per-table flush setting), set low in clickhouse/config/users.xml.template.
+-- consumer group. How soon rows show: the engine reads a block until it has
+-- kafka_max_block_size rows or a poll waits 500 ms for nothing, and only between blocks checks
+-- stream_flush_interval_ms (profile setting, low in clickhouse/config/users.xml.template; 18.16
+-- has no per-table flush setting). On a continuous stream the block size alone decides, so it is
+-- small (${CLICKHOUSE_KAFKA_BLOCK_ROWS}, default 100); the blocks of one flush are squashed into
+-- one insert.
 
 CREATE TABLE IF NOT EXISTS analytics.kafka_events (
     event_id String,
@@ -17,7 +21,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events (
     kafka_topic_list = 'analytics.events',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.events_mv TO analytics.events_store AS
 SELECT
@@ -36,7 +41,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events_per_type (
     kafka_topic_list = 'analytics.events_per_type',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events_per_type',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.events_per_type_mv TO analytics.events_per_type_store AS
 SELECT
@@ -54,7 +60,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_page_views (
     kafka_topic_list = 'analytics.page_views',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.page_views',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.page_views_mv TO analytics.page_views_store AS
 SELECT
@@ -72,7 +79,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_unique_users_per_page (
     kafka_topic_list = 'analytics.unique_users_per_page',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.unique_users_per_page',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.unique_users_per_page_mv TO analytics.unique_users_per_page_store AS
 SELECT
@@ -91,7 +99,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_conversion (
     kafka_topic_list = 'analytics.conversion',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.conversion',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.conversion_mv TO analytics.conversion_store AS
 SELECT
@@ -114,7 +123,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_sessions (
     kafka_topic_list = 'analytics.sessions',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.sessions',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.sessions_mv TO analytics.sessions_store AS
 SELECT
@@ -134,7 +144,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_user_days (
     kafka_topic_list = 'analytics.user_days',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.user_days',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.user_days_mv TO analytics.user_days_store AS
 SELECT
@@ -154,7 +165,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_dead_letters (
     kafka_topic_list = 'events.deadletter',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.dead_letters',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.dead_letters_mv TO analytics.dead_letters AS
 SELECT
@@ -175,7 +187,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_late_events (
     kafka_topic_list = 'events.late',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.late_events',
     kafka_format = 'JSONEachRow',
-    kafka_num_consumers = 1;
+    kafka_num_consumers = 1,
+    kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.late_events_mv TO analytics.late_events_store AS
 SELECT
