@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -21,13 +22,13 @@
 
 #include "clickhouse_http.hpp"
 #include "taobao_oracle.hpp"
-#include "ws_client.hpp"
+#include "ws_test_client.hpp"
 
 namespace e2e {
 namespace {
 
 using test_support::ClickHouseHttp;
-using test_support::WsClient;
+using test_support::WsTestClient;
 
 // Runs one query; a failure ends the test with ClickHouse's own message.
 std::string query(const ClickHouseHttp& ch, const std::string& sql) {
@@ -144,11 +145,17 @@ protected:
             R"([{"event_id":"bad-2","user_id":"u","type":"Bad Type","ts":1511544070000},)"
             R"({"event_id":"bad-3","user_id":"u","type":"click","ts":"yesterday"}])",
         };
-        WsClient ws(gateway_url_);
+        // ws://host:PORT/path: the gateway under test listens on this machine.
+        const auto port_at = gateway_url_.rfind(':') + 1;
+        const auto port = static_cast<std::uint16_t>(std::stoi(gateway_url_.substr(port_at)));
+        const auto path = gateway_url_.substr(gateway_url_.find('/', port_at));
+        WsTestClient ws;
+        EXPECT_EQ(ws.connect(port, path), 101) << "WebSocket upgrade at " << gateway_url_;
         std::vector<std::string> reasons;
         static const std::regex kReason(R"re("reason":"([^"]*)")re");
         for (const auto& m : messages) {
-            const std::string ack = ws.send_and_read(m);
+            EXPECT_TRUE(ws.send_text(m)) << m;
+            const std::string ack = ws.read(std::chrono::seconds(30)).value_or("(no ack)");
             EXPECT_NE(ack.find("\"accepted\":0"), std::string::npos) << ack;
             for (std::sregex_iterator it(ack.begin(), ack.end(), kReason), end; it != end; ++it) {
                 reasons.push_back((*it)[1]);

@@ -3,12 +3,9 @@
 
 #include <string>
 
-namespace test_support {
+#include "http_result.hpp"
 
-struct HttpResult {
-    int status = 0;    // HTTP status; 0 when the server could not be reached
-    std::string body;  // the response body, or the connection error
-};
+namespace test_support {
 
 class ClickHouseHttp {
   public:

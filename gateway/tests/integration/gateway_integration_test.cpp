@@ -21,6 +21,10 @@
 #include "ws_test_client.hpp"
 
 namespace gateway::test {
+
+using test_support::http_get;
+using test_support::WsTestClient;
+
 namespace {
 
 using namespace std::chrono_literals;

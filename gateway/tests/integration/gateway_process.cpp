@@ -23,6 +23,8 @@ extern char** environ;
 
 namespace gateway::test {
 
+using test_support::http_get;
+
 std::uint16_t free_port() {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in addr{};

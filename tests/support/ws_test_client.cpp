@@ -7,7 +7,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-namespace gateway::test {
+namespace test_support {
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -173,4 +173,4 @@ void WsTestClient::close() {
     s.is_closed = true;
 }
 
-}  // namespace gateway::test
+}  // namespace test_support

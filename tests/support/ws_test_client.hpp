@@ -1,6 +1,6 @@
 #pragma once
-// Test-only clients: a small WebSocket client and a one-shot HTTP GET, both on their own
-// io_context with every wait bounded by a timeout (no timed assertions of speed).
+// Test-only clients for the gateway: a small WebSocket client and a one-shot HTTP GET,
+// both on their own io_context with every wait bounded by a timeout (no timed assertions of speed).
 
 #include <chrono>
 #include <cstdint>
@@ -10,12 +10,9 @@
 #include <string>
 #include <string_view>
 
-namespace gateway::test {
+#include "http_result.hpp"
 
-struct HttpResult {
-    int status = 0;
-    std::string body;
-};
+namespace test_support {
 
 // GET http://127.0.0.1:port<target>; nullopt when the connection failed or timed out.
 std::optional<HttpResult> http_get(std::uint16_t port, std::string_view target,
@@ -48,4 +45,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace gateway::test
+}  // namespace test_support
