@@ -3,6 +3,7 @@ package io.github.pipeline.analytics.sources;
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.ParsedRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
@@ -12,8 +13,13 @@ import java.util.regex.Pattern;
 public final class KafkaEventSource {
     private KafkaEventSource() {}
 
-    @SuppressWarnings("deprecation")
     public static KafkaSource<ParsedRecord> create(JobConfig config) {
+        return builder(config).build();
+    }
+
+    /** The configured builder, for callers that change it (the catch-up benchmark bounds it). */
+    @SuppressWarnings("deprecation")
+    public static KafkaSourceBuilder<ParsedRecord> builder(JobConfig config) {
         OffsetsInitializer start;
         switch (config.startingOffsets) {
             case "earliest": start = OffsetsInitializer.earliest(); break;
@@ -29,7 +35,6 @@ public final class KafkaEventSource {
                 .setDeserializer(new RawEventDeserializer())
                 .setProperty("partition.discovery.interval.ms", "10000")
                 .setProperty("commit.offsets.on.checkpoint", "true")
-                .setProperty("client.id.prefix", config.consumerGroup)
-                .build();
+                .setProperty("client.id.prefix", config.consumerGroup);
     }
 }

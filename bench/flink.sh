@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Benchmark "Flink job": events/s of the whole analytics job catching up on a pre-filled raw
+# topic, against a baseline: a pass-through job with the same source (which parses every record)
+# and watermarks, into a sink that discards. Both are
+# flink-job/.../bench/CatchUpBenchmark.java on an in-process MiniCluster, with the source bounded
+# at the topic's end, so each run ends when everything is read; the full job writes its outputs
+# to Kafka as in production, with checkpoints on. Goal: full / pass-through >= 0.3 (Nexmark's
+# session-window query reaches ~0.26 of its pass-through).
+# The topic holds BENCH_FLINK_EVENTS events of simulated shoppers (bench/raw_topic_filler.cpp:
+# the emulator's behaviour model, in event-time order, 1 % duplicates).
+#   Settings: BENCH_FLINK_EVENTS (500000), BENCH_FLINK_PARALLELISM (the job's default, 1),
+#             FLINK_JAVA_OPTS (-Xmx1g)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+EVENTS=${BENCH_FLINK_EVENTS:-500000}
+PARALLELISM=${BENCH_FLINK_PARALLELISM:-1}
+FLINK_JAR="$ROOT_DIR/flink-job/target/flink-job.jar"
+FILLER_BIN="$ROOT_DIR/build/bench/bench/raw_topic_filler"
+NOTE="the job (MiniCluster) and the Kafka broker share this machine's $NPROC cores"
+
+stop_stack() { "$ROOT_DIR/scripts/kafka.sh" stop || true; }
+
+run_job() {  # run_job ROUND full|passthrough
+    local out ckpt="$PIPELINE_HOME/data/bench-checkpoints/$2-$1"
+    rm -rf "$ckpt"
+    out=$(java ${FLINK_JAVA_OPTS:--Xmx1g} -cp "$FLINK_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
+        "$2" "$EVENTS" --CONSUMER_GROUP "bench-$BENCH_RUN_ID-$2-$1" --RESTORE_FROM none \
+        --CHECKPOINT_DIR "file://$ckpt" --PARALLELISM "$PARALLELISM" --FLINK_REST_PORT "$FLINK_REST_PORT" \
+        2>>"$LOG_DIR/flink-bench.log" | grep '^{"job"' | tail -n 1) \
+        || die "the $2 job failed (see $LOG_DIR/flink-bench.log)"
+    bench_record flink "$2" "$(jq -c --argjson r "$1" '{round:$r} + .' <<<"$out")"
+    printf '  round %s  %-12s %10.0f events/s  (%s ms)\n' "$1" "$2" \
+        "$(jq -r .events_per_s <<<"$out")" "$(jq -r .runtime_ms <<<"$out")" >&2
+}
+
+[[ -f $FLINK_JAR ]] || "$ROOT_DIR/scripts/build.sh" flink
+trap stop_stack EXIT
+fresh_kafka
+"$ROOT_DIR/scripts/create-topics.sh"
+log "filling events.raw with $EVENTS simulated events"
+fill=$("$FILLER_BIN" --bootstrap "$KAFKA_BOOTSTRAP" --topic events.raw --events "$EVENTS" 2>>"$LOG_DIR/filler.log") \
+    || die "raw_topic_filler failed (see $LOG_DIR/filler.log)"
+bench_record flink fill "$fill"
+log "filled: $fill"
+
+log "Flink job: $BENCH_ROUNDS rounds, pass-through and full alternating; parallelism $PARALLELISM; $NOTE"
+for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+    if ((r % 2)); then run_job "$r" passthrough; run_job "$r" full
+    else run_job "$r" full; run_job "$r" passthrough; fi
+done
+
+base=$(run_values flink passthrough .events_per_s | median)
+full=$(run_values flink full .events_per_s | median)
+bench_summary flink "Flink job catching up, parallelism $PARALLELISM" "$base" "$full" 0.3 ev/s \
+    "median of $BENCH_ROUNDS alternating runs over $EVENTS pre-filled events; baseline = pass-through (source, parse, discard); $NOTE"
