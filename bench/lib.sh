@@ -42,16 +42,17 @@ bench_record() {
 # bench_summary BENCH WHAT BASELINE RESULT GOAL UNIT NOTE: the figure the table and README show.
 #   With a BASELINE, ratio = RESULT / BASELINE and GOAL is a minimum ratio ("0.5").
 #   Without one (BASELINE "null"), GOAL compares RESULT itself: "<=3000" or ">=20000".
+#   GOAL "-": a figure reported beside one that has the goal (met is then null).
 bench_summary() {
     jq -cn --arg bench "$1" --arg what "$2" --argjson base "$3" --argjson result "$4" --arg goal "$5" \
         --arg unit "$6" --arg note "$7" --arg run "$BENCH_RUN_ID" --arg ts "$(date -u +%FT%TZ)" \
         --argjson machine "$MACHINE_JSON" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" '
-        ($goal | capture("^(?<op><=|>=)?(?<v>[0-9.]+)$")) as $g
+        (if $goal == "-" then null else ($goal | capture("^(?<op><=|>=)?(?<v>[0-9.]+)$")) end) as $g
         | (if $base == null then null elif $base > 0 then (($result / $base) * 100 | round) / 100 else 0 end) as $ratio
         | (if $base != null then $ratio else $result end) as $x
         | {bench:$bench,run:$run,ts:$ts,kind:"summary",what:$what,baseline:$base,result:$result,unit:$unit,
            ratio:$ratio,goal:$goal,
-           met:(if $x == null then false elif $g.op == "<=" then $x <= ($g.v|tonumber) else $x >= ($g.v|tonumber) end),
+           met:(if $g == null then null elif $x == null then false elif $g.op == "<=" then $x <= ($g.v|tonumber) else $x >= ($g.v|tonumber) end),
            note:$note,load_average:$load,machine:$machine}' >>"$RESULTS"
 }
 
@@ -68,7 +69,7 @@ print_summaries() {
     printf '%-52s %12s %12s %-6s %6s %-8s %s\n' what baseline result unit ratio goal met
     jq -r --arg run "$BENCH_RUN_ID" --arg bench "${1:-}" \
         'select(.run==$run and .kind=="summary" and ($bench=="" or .bench==$bench))
-         | [.what, (.baseline // "-"), .result, .unit, (.ratio // "-"), .goal, (if .met then "yes" else "NO" end)] | @tsv' \
+         | [.what, (.baseline // "-"), .result, .unit, (.ratio // "-"), .goal, (if .met == null then "-" elif .met then "yes" else "NO" end)] | @tsv' \
         "$RESULTS" | while IFS=$'\t' read -r what base result unit ratio goal met; do
         [[ $base == - ]] || base=$(printf '%.0f' "$base")
         printf '%-52s %12s %12.0f %-6s %6s %-8s %s\n' "$what" "$base" "$result" "$unit" "$ratio" "$goal" "$met"
@@ -121,4 +122,27 @@ start_gateway() {
     )
     wait_for "the gateway on :$GATEWAY_PORT" 60 gateway_healthy \
         || { tail -n 20 "$LOG_DIR/gateway.log" >&2; die "the gateway did not become healthy"; }
+}
+
+# --- the whole pipeline -----------------------------------------------------------------------
+# stack_up: a fresh `./pipeline up --no-emulator` on the benchmark's ports and folder (release).
+stack_up() {
+    require_free_ports "$KAFKA_PORT" "$GATEWAY_PORT" "$FLINK_REST_PORT" "$CLICKHOUSE_HTTP_PORT" "$CLICKHOUSE_TCP_PORT"
+    "$ROOT_DIR/pipeline" down -v >/dev/null 2>&1 || true
+    "$ROOT_DIR/pipeline" up --no-emulator
+}
+stack_down() { "$ROOT_DIR/pipeline" down -v || true; }
+
+# simulate_start RATE [OPTIONS...]: the emulator's simulated shoppers at RATE events/s, flat
+# (no daily curve), in the background; its JSON summary lands in $LOG_DIR/emulator.log.
+simulate_start() {
+    local rate=$1; shift
+    start_bg emulator "$EMULATOR_BIN" simulate --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" \
+        --rate "$rate" --daily-curve false --warmup 60 --users $((rate * 20)) --progress 10 "$@"
+}
+simulate_stop() { stop_bg emulator INT 30; }
+
+# gateway_metric NAME: a counter from the gateway's /metrics.
+gateway_metric() {
+    curl -fsS --max-time 5 "http://127.0.0.1:$GATEWAY_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'
 }

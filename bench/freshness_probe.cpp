@@ -1,0 +1,139 @@
+// The "freshness" benchmark's probe: how long after a client sends an event its provisional
+// value is visible in ClickHouse. Every --interval-ms it sends one page_view on a page of its
+// own (/probe/RUN/N) over its own WebSocket to the gateway, and every --poll-ms it asks
+// ClickHouse which of its pages analytics.page_views (the SPEC view, FINAL) already shows.
+// Freshness of probe N = the first poll that shows its page - the moment it was sent.
+// The other traffic (the steady load) comes from elsewhere: bench/freshness.sh runs the
+// emulator beside it. A poll's own duration and interval bound the resolution (reported).
+// Prints one JSON line:
+//   {"probes":..,"seen":..,"missing":..,"poll_ms":..,"latency_ms":{"p50":..,"p95":..,"p99":..,"max":..}}
+//
+//   freshness_probe --gateway-port 8080 [--duration 60] [--interval-ms 200] [--poll-ms 100]
+//                   [--grace 30]      (ClickHouse from CLICKHOUSE_HTTP_PORT / _USER / _PASSWORD)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clickhouse_http.hpp"
+#include "ws_test_client.hpp"
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct Options {
+    std::uint16_t gateway_port = 8080;
+    double duration_s = 60;
+    int interval_ms = 200;
+    int poll_ms = 100;
+    double grace_s = 30;  // after the last probe, how long to wait for stragglers
+};
+
+[[noreturn]] void usage(const std::string& why) {
+    std::fprintf(stderr, "freshness_probe: %s\nusage: freshness_probe --gateway-port P [--duration S]"
+                         " [--interval-ms MS] [--poll-ms MS] [--grace S]\n", why.c_str());
+    std::exit(2);
+}
+
+Options parse(int argc, char** argv) {
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (i + 1 >= argc) usage("missing value for " + a);
+        const std::string v = argv[++i];
+        if (a == "--gateway-port") o.gateway_port = static_cast<std::uint16_t>(std::stoi(v));
+        else if (a == "--duration") o.duration_s = std::stod(v);
+        else if (a == "--interval-ms") o.interval_ms = std::stoi(v);
+        else if (a == "--poll-ms") o.poll_ms = std::stoi(v);
+        else if (a == "--grace") o.grace_s = std::stod(v);
+        else usage("unknown option " + a);
+    }
+    if (o.duration_s <= 0 || o.interval_ms <= 0 || o.poll_ms <= 0) usage("values must be > 0");
+    return o;
+}
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+double percentile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+    return v[std::min(i, v.size() - 1)];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) try {
+    const Options o = parse(argc, argv);
+    const std::string run = std::to_string(wall_ms());
+    const std::string prefix = "/probe/" + run + "/";
+    auto ch = test_support::clickhouse_from_env();
+    test_support::WsTestClient ws;
+    if (ws.connect(o.gateway_port) != 101) throw std::runtime_error("cannot connect to the gateway");
+
+    std::map<int, steady::time_point> sent;  // probe -> send time, until seen
+    std::vector<double> latencies;
+    double poll_ms_max = 0;
+    int probes = 0;
+    const auto start = steady::now();
+    const auto stop_sending = start + std::chrono::duration_cast<steady::duration>(
+                                          std::chrono::duration<double>(o.duration_s));
+    const auto give_up = stop_sending + std::chrono::duration_cast<steady::duration>(
+                                            std::chrono::duration<double>(o.grace_s));
+    auto next_send = start, next_poll = start;
+    while (steady::now() < give_up && (steady::now() < stop_sending || !sent.empty())) {
+        const auto now = steady::now();
+        if (now >= next_send && now < stop_sending) {
+            const int n = ++probes;
+            const std::string user = "probe-user-" + std::to_string(n % 50);
+            const std::string event = "{\"event_id\":\"probe-" + run + "-" + std::to_string(n) +
+                                      "\",\"user_id\":\"" + user + "\",\"type\":\"page_view\",\"ts\":" +
+                                      std::to_string(wall_ms()) + ",\"page\":\"" + prefix +
+                                      std::to_string(n) + "\"}";
+            sent[n] = steady::now();
+            if (!ws.send_text(event)) throw std::runtime_error("the gateway connection failed");
+            const auto ack = ws.read(std::chrono::seconds(30));
+            if (!ack || ack->find("\"accepted\":1") == std::string::npos) {
+                throw std::runtime_error("probe " + std::to_string(n) + " not accepted: " + ack.value_or("(no ack)"));
+            }
+            next_send += milliseconds(o.interval_ms);
+        }
+        if (now >= next_poll) {
+            const auto poll_start = steady::now();
+            const auto res = ch.post("SELECT page FROM analytics.page_views WHERE startsWith(page, '" + prefix +
+                                     "') FORMAT TSV");
+            const auto seen_at = steady::now();
+            poll_ms_max = std::max(poll_ms_max, std::chrono::duration<double, std::milli>(seen_at - poll_start).count());
+            if (res.status != 200) throw std::runtime_error("ClickHouse " + std::to_string(res.status) + ": " + res.body);
+            std::istringstream lines(res.body);
+            for (std::string page; std::getline(lines, page);) {
+                const auto it = sent.find(std::stoi(page.substr(prefix.size())));
+                if (it == sent.end()) continue;  // seen before
+                // The page was visible by the time the query ran: count from its start.
+                latencies.push_back(std::chrono::duration<double, std::milli>(poll_start - it->second).count());
+                sent.erase(it);
+            }
+            next_poll = poll_start + milliseconds(o.poll_ms);
+        }
+        std::this_thread::sleep_until(std::min(next_poll, now < stop_sending ? next_send : next_poll));
+    }
+    std::printf("{\"probes\":%d,\"seen\":%zu,\"missing\":%zu,\"interval_ms\":%d,\"poll_ms\":%d,\"poll_duration_ms_max\":%.1f,"
+                "\"latency_ms\":{\"p50\":%.0f,\"p95\":%.0f,\"p99\":%.0f,\"max\":%.0f}}\n",
+                probes, latencies.size(), sent.size(), o.interval_ms, o.poll_ms, poll_ms_max,
+                percentile(latencies, 0.5), percentile(latencies, 0.95), percentile(latencies, 0.99),
+                latencies.empty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()));
+    return sent.empty() ? 0 : 3;
+} catch (const std::exception& e) {
+    std::fprintf(stderr, "freshness_probe: %s\n", e.what());
+    return 1;
+}
