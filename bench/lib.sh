@@ -1,7 +1,9 @@
 # Shared by the benchmark scripts bench/<name>.sh (run them with `./pipeline bench [name...]`).
 # Source it; do not execute it. It gives every benchmark:
 #   - its own stack folder and ports: PIPELINE_HOME=.pipeline/bench, usual ports + BENCH_PORT_OFFSET
-#     (default 40000), so a running `./pipeline up` or test stack is left alone;
+#     (default 10000), so a running `./pipeline up` or test stack is left alone. The ports stay
+#     below the kernel's ephemeral range (32768-60999), where any outgoing connection may hold
+#     a port for a moment and make a server's bind fail;
 #   - the machine it runs on (MACHINE_JSON, machine_line), because a figure without its machine
 #     means nothing, and on a 2-core machine every component shares the cores;
 #   - result recording: one JSON line per measurement and one "summary" line per figure in
@@ -9,7 +11,7 @@
 #   - median (of alternating rounds: these machines are shared and noisy) and a fresh Kafka.
 
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-_o=${BENCH_PORT_OFFSET:-40000}
+_o=${BENCH_PORT_OFFSET:-10000}
 export PIPELINE_HOME="$BENCH_ROOT/.pipeline/bench"
 export KAFKA_PORT=$((9092 + _o)) KAFKA_CONTROLLER_PORT=$((9093 + _o))
 export KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT GATEWAY_PORT=$((8080 + _o)) FLINK_REST_PORT=$((8081 + _o))
@@ -138,11 +140,32 @@ stack_down() { "$ROOT_DIR/pipeline" down -v || true; }
 simulate_start() {
     local rate=$1; shift
     start_bg emulator "$EMULATOR_BIN" simulate --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" \
-        --rate "$rate" --daily-curve false --warmup 60 --users $((rate * 20)) --progress 10 "$@"
+        --rate "$rate" --daily-curve false --progress 10 "$@"
 }
 simulate_stop() { stop_bg emulator INT 30; }
 
 # gateway_metric NAME: a counter from the gateway's /metrics.
 gateway_metric() {
     curl -fsS --max-time 5 "http://127.0.0.1:$GATEWAY_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'
+}
+
+# flink_pending_records: records the Flink job's Kafka source has not read yet (its
+# pendingRecords metric, summed over subtasks): the job's consumer lag, live, without waiting
+# for the offsets it commits on checkpoints.
+flink_pending_records() {
+    local rest="http://127.0.0.1:$FLINK_REST_PORT" job vertex metric
+    job=$(curl -fsS --max-time 5 "$rest/jobs/overview" | jq -r '[.jobs[] | select(.state=="RUNNING")][0].jid') || return 1
+    vertex=$(curl -fsS --max-time 5 "$rest/jobs/$job" | jq -r '.vertices[0].id') || return 1
+    metric=$(curl -fsS --max-time 5 "$rest/jobs/$job/vertices/$vertex/subtasks/metrics" \
+        | jq -r '[.[].id | select(endswith(".pendingRecords"))][0]') || return 1
+    curl -fsS --max-time 5 "$rest/jobs/$job/vertices/$vertex/subtasks/metrics?get=$metric&agg=sum" \
+        | jq -r '.[0].sum // empty | floor'
+}
+
+# clickhouse_lag: records on the analytics.* topics that ClickHouse's Kafka tables have not
+# committed yet, summed over its consumer groups (one per table).
+clickhouse_lag() {
+    "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
+        --bootstrap-server "$KAFKA_BOOTSTRAP" --describe --all-groups 2>/dev/null \
+        | awk -v g="${CLICKHOUSE_KAFKA_GROUP:-clickhouse}." 'index($1, g) == 1 && $6 ~ /^[0-9]+$/ {lag += $6} END {print lag + 0}'
 }

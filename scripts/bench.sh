@@ -2,9 +2,9 @@
 # ./pipeline bench [name...]: the benchmarks in bench/<name>.sh, each against a baseline measured
 # in the same run on the same machine (these machines are shared and noisy: only ratios travel).
 # Not part of ./pipeline test. Each benchmark starts what it needs on its own stack
-# (.pipeline/bench, ports + BENCH_PORT_OFFSET, default 40000) and stops it on exit.
+# (.pipeline/bench, ports + BENCH_PORT_OFFSET, default 10000) and stops it on exit.
 # Prints one table for the run; every measurement is a JSON line in .pipeline/bench/results.jsonl.
-#   Settings: BENCH_DURATION (s per run, 10), BENCH_ROUNDS (3), BENCH_PORT_OFFSET (40000), and
+#   Settings: BENCH_DURATION (s per run, 10), BENCH_ROUNDS (3), BENCH_PORT_OFFSET (10000), and
 #   each benchmark's own (see the header of bench/<name>.sh).
 set -euo pipefail
 source "$(dirname "$0")/../bench/lib.sh"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmark "whole system": the highest steady rate of the whole pipeline on this machine. The
+# emulator's simulated shoppers send at each rate of BENCH_SYSTEM_RATES in turn for
+# BENCH_SYSTEM_SECONDS; a rate is steady when
+#   - the gateway accepted at least 95 % of it (the client and the gateway keep up), and
+#   - neither consumer lag grew between the middle and the end of the run by more than two
+#     seconds' worth of events: the Flink job's (its Kafka source's pendingRecords) and
+#     ClickHouse's (its Kafka tables' consumer groups on the analytics.* topics).
+# The ladder stops at the first rate that is not steady. Goal: >= 20000 events/s.
+# No baseline: the figure is a rate, on this machine, with everything sharing its cores.
+#   Settings: BENCH_SYSTEM_RATES ("2500 5000 10000 20000 30000"), BENCH_SYSTEM_SECONDS (60)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+RATES=(${BENCH_SYSTEM_RATES:-2500 5000 10000 20000 30000})
+RUN_S=${BENCH_SYSTEM_SECONDS:-60}
+NOTE="emulator, gateway, Kafka, Flink (parallelism 1) and ClickHouse all run on this machine and share its $NPROC cores"
+
+# measure RATE: one step of the ladder; prints its JSON.
+measure() {
+    local rate=$1 half=$((RUN_S / 2)) a0 a1 t0 t1 f_mid f_end c_mid c_end actual
+    simulate_start "$rate" >&2
+    sleep 15   # the emulator's warm-up and connection
+    a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS
+    sleep "$half"
+    f_mid=$(flink_pending_records || echo null); c_mid=$(clickhouse_lag)
+    sleep $((RUN_S - half))
+    f_end=$(flink_pending_records || echo null); c_end=$(clickhouse_lag)
+    a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS
+    simulate_stop >&2
+    actual=$(((a1 - a0) / (t1 - t0)))
+    jq -cn --argjson rate "$rate" --argjson actual "$actual" --argjson f_mid "${f_mid:-null}" \
+        --argjson f_end "${f_end:-null}" --argjson c_mid "$c_mid" --argjson c_end "$c_end" --argjson s "$RUN_S" '
+        ($rate * 2) as $tol
+        | {target_rate:$rate, actual_rate:$actual, seconds:$s,
+           flink_lag:{mid:$f_mid,end:$f_end}, clickhouse_lag:{mid:$c_mid,end:$c_end},
+           kept_up:($actual >= 0.95 * $rate),
+           flink_lag_growing:($f_mid == null or $f_end == null or $f_end - $f_mid > $tol),
+           clickhouse_lag_growing:($c_end - $c_mid > $tol)}
+        | .steady = (.kept_up and (.flink_lag_growing | not) and (.clickhouse_lag_growing | not))'
+}
+
+# drain: waits until both lags are (nearly) zero, so the next rate starts from a quiet pipeline.
+drained() { local f; f=$(flink_pending_records || echo 1000000); ((f < 1000)) && (($(clickhouse_lag) < 1000)); }
+
+trap stack_down EXIT
+stack_up
+best=0
+for rate in "${RATES[@]}"; do
+    log "whole system at $rate events/s for ${RUN_S}s"
+    out=$(measure "$rate")
+    bench_record system step "$out"
+    log "  $(jq -c '{actual_rate,flink_lag,clickhouse_lag,steady}' <<<"$out")"
+    [[ $(jq -r .steady <<<"$out") == true ]] || break
+    best=$(jq -r .actual_rate <<<"$out")
+    wait_for "the pipeline to drain" 300 drained || break
+done
+bench_summary system "whole system, highest steady rate" null "$best" ">=20000" ev/s \
+    "rates tried: ${RATES[*]} (${RUN_S}s each, up to the first unsteady one); $NOTE"
