@@ -138,4 +138,13 @@ std::string GatewayProcess::log_tail(std::size_t bytes) const {
     return all.size() <= bytes ? all : all.substr(all.size() - bytes);
 }
 
+std::int64_t GatewayProcess::rss_kib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    }
+    return 0;
+}
+
 }  // namespace gateway::test

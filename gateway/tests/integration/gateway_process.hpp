@@ -31,6 +31,9 @@ public:
     // SIGTERM, then waits; the exit code, or nullopt when it had to be killed.
     std::optional<int> terminate(std::chrono::milliseconds timeout = std::chrono::seconds(30));
     std::string log_tail(std::size_t bytes = 4000) const;
+    pid_t pid() const { return pid_; }
+    // The gateway's resident memory (VmRSS of /proc/PID/status) in KiB, 0 when unknown.
+    std::int64_t rss_kib() const;
 
 private:
     pid_t pid_ = -1;
