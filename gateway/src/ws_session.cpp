@@ -72,8 +72,7 @@ public:
     WsSession(tcp::socket&& socket, GatewayContext& ctx)
         : ws_(std::move(socket)),
           ctx_(ctx),
-          retry_timer_(ws_.get_executor()),
-          write_timer_(ws_.get_executor()) {}
+          retry_timer_(ws_.get_executor()) {}
 
     ~WsSession() override {
         if (registry_id_ != 0) ctx_.sessions.remove(registry_id_);
@@ -186,7 +185,6 @@ private:
         if (ec) {
             peer_gone_ = true;
             abandon_message();
-            write_timer_.cancel();
             if (ec == websocket::error::message_too_big) {
                 // Beast has sent the 1009 close frame; this is the client's doing, not ours.
                 ctx_.metrics.message_too_big_closes.fetch_add(1, std::memory_order_relaxed);
@@ -363,36 +361,30 @@ private:
 
     // A client that does not read its acks fills the socket buffers, and then a write never
     // completes. Reading has stopped by then (max_inflight_messages), so the session holds
-    // a bounded amount; this timer ends it after GATEWAY_WRITE_TIMEOUT_MS instead of keeping
-    // it for ever. Covers the close handshake's write as well.
+    // a bounded amount; the stream's deadline ends it after GATEWAY_WRITE_TIMEOUT_MS (the
+    // socket is closed, pending operations fail with beast::error::timeout) instead of
+    // keeping it for ever. Covers the close handshake's write as well. The deadline is
+    // cleared when the write completes, so it never cuts a read that merely waits.
     void arm_write_timer() {
-        write_timer_.expires_after(std::chrono::milliseconds(ctx_.config.write_timeout_ms));
-        // The generation tells a stale expiry (queued just before a cancel) from a live one.
-        write_timer_.async_wait(beast::bind_front_handler(&WsSession::on_write_timeout,
-                                                          shared_from_this(), ++write_generation_));
+        beast::get_lowest_layer(ws_).expires_after(
+            std::chrono::milliseconds(ctx_.config.write_timeout_ms));
     }
 
-    void on_write_timeout(std::uint64_t generation, beast::error_code ec) {
-        if (ec || generation != write_generation_ || peer_gone_ || (!writing_ && !closing_)) {
-            return;  // cancelled, or that write is done
-        }
+    void count_write_timeout(const beast::error_code& ec) {
+        if (ec != beast::error::timeout) return;
         ctx_.metrics.write_timeouts.fetch_add(1, std::memory_order_relaxed);
-        error_log().warn("ws write timed out after {} ms: closing a client that does not read",
+        error_log().warn("ws write timed out after {} ms: closed a client that does not read",
                          ctx_.config.write_timeout_ms);
-        peer_gone_ = true;
-        stop_reading_ = true;
-        abandon_message();
-        // Closing the socket completes the pending write (and read) with an error.
-        beast::get_lowest_layer(ws_).close();
     }
 
     void on_write(beast::error_code ec, std::size_t) {
         writing_ = false;
-        write_timer_.cancel();
+        beast::get_lowest_layer(ws_).expires_never();
         if (ec) {
             peer_gone_ = true;
             write_queue_.clear();
             abandon_message();
+            count_write_timeout(ec);
             return fail(ec, "write");
         }
         ctx_.metrics.acks_sent.fetch_add(1, std::memory_order_relaxed);
@@ -423,15 +415,15 @@ private:
 
     void on_close(beast::error_code ec) {
         closing_ = false;
-        write_timer_.cancel();
+        beast::get_lowest_layer(ws_).expires_never();
         peer_gone_ = true;
+        count_write_timeout(ec);
         if (ec) return fail(ec, "close");
     }
 
     websocket::stream<beast::tcp_stream> ws_;
     GatewayContext& ctx_;
     net::steady_timer retry_timer_;
-    net::steady_timer write_timer_;  // GATEWAY_WRITE_TIMEOUT_MS for the write in progress
     std::uint64_t registry_id_ = 0;
 
     // Reading.
@@ -464,7 +456,6 @@ private:
     bool close_requested_ = false;
     bool close_started_ = false;
     bool closing_ = false;  // async_close in progress
-    std::uint64_t write_generation_ = 0;
     websocket::close_code close_code_ = websocket::close_code::normal;
 };
 
