@@ -81,14 +81,17 @@ stage_integration() {
     trap - EXIT
 }
 
-# 3. Fuzz the message parser for a fixed budget, from the committed corpus.
+# 3. Fuzz the message parser for a fixed budget, from the committed corpus and regressions.
 stage_fuzz() {
     log "fuzzing the message parser for ${FUZZ_SECONDS}s"
     "$ROOT_DIR/scripts/build.sh" cpp fuzz fuzz_parse_message
     local work="$TEST_HOME/fuzz-corpus"
     rm -rf "$work"; mkdir -p "$work"
+    # regressions/ holds inputs that once crashed (common/fuzz/README.md): replayed first.
+    # A new crash is written to $TEST_HOME/crash-*: copy it to common/fuzz/regressions/.
     if (cd "$TEST_HOME" && "$ROOT_DIR/build/fuzz/common/fuzz_parse_message" -max_total_time="$FUZZ_SECONDS" \
-            -print_final_stats=1 "$work" "$ROOT_DIR/common/fuzz/corpus") >"$TEST_HOME/fuzz.log" 2>&1; then
+            -print_final_stats=1 "$work" "$ROOT_DIR/common/fuzz/corpus" "$ROOT_DIR/common/fuzz/regressions") \
+            >"$TEST_HOME/fuzz.log" 2>&1; then
         tail -n 5 "$TEST_HOME/fuzz.log"
         record "parser fuzzing" 1 0
     else

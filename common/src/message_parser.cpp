@@ -32,6 +32,7 @@ std::string_view to_string(RejectReason reason) noexcept {
         case RejectReason::invalid_props_field: return "invalid_field:props";
         case RejectReason::ts_out_of_range: return "ts_out_of_range";
         case RejectReason::invalid_props: return "invalid_props";
+        case RejectReason::binary_message: return "binary_message";
     }
     return "unknown";
 }

@@ -320,6 +320,29 @@ TEST(MessageParser, ReasonStringsAreExact) {
     EXPECT_EQ(to_string(RejectReason::invalid_props_field), "invalid_field:props");
     EXPECT_EQ(to_string(RejectReason::invalid_props), "invalid_props");
     EXPECT_EQ(to_string(RejectReason::invalid_session_id), "invalid_field:session_id");
+    EXPECT_EQ(to_string(RejectReason::binary_message), "binary_message");
+}
+
+// 100k levels of nesting: simdjson's depth limit (1024) rejects it without recursion, so a
+// hostile client cannot overflow the stack; the reason is invalid_json.
+TEST(MessageParser, DeepNestingIsInvalidJsonWithoutRecursion) {
+    constexpr int kDepth = 100000;
+    std::string arrays = std::string(kDepth, '[') + std::string(kDepth, ']');
+    std::string objects;
+    for (int i = 0; i < kDepth; ++i) objects += R"({"a":)";
+    objects += "1" + std::string(kDepth, '}');
+    // Deep inside an otherwise valid event's props, and as an array element.
+    std::string in_props = R"({"event_id":"e","user_id":"u","type":"click","ts":1700000000000,"props":)" +
+                                 arrays + "}";
+    std::string in_batch = "[" + event() + "," + arrays + "]";
+    for (const std::string* text : {&arrays, &objects, &in_props, &in_batch}) {  // NOLINT
+        const auto r = parse_message(*text, Limits{}, kNow);
+        EXPECT_TRUE(r.accepted.empty());
+        ASSERT_EQ(r.rejected.size(), 1u);
+        EXPECT_EQ(r.rejected[0].index, -1);
+        EXPECT_EQ(r.rejected[0].reason, RejectReason::invalid_json);
+        EXPECT_LE(r.rejected[0].raw.size(), kMaxRawBytes);
+    }
 }
 
 TEST(MessageParser, ParserIsReusableAcrossSizes) {

@@ -71,6 +71,16 @@ void Config::validate() const {
     require(kafka_linger_ms <= 900000, "KAFKA_LINGER_MS must be at most 900000");
     require(kafka_batch_bytes >= 1 && kafka_batch_bytes <= 2147483647u,
             "KAFKA_BATCH_BYTES must be in 1..2147483647");
+    require(handshake_timeout_ms >= 100, "GATEWAY_HANDSHAKE_TIMEOUT_MS must be at least 100");
+    require(idle_timeout_ms == 0 || idle_timeout_ms >= 200,
+            "GATEWAY_IDLE_TIMEOUT_MS must be 0 (off) or at least 200");
+    require(write_timeout_ms >= 100, "GATEWAY_WRITE_TIMEOUT_MS must be at least 100");
+    require(max_discard_bytes >= max_message_bytes,
+            "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");
+    require(sink == "kafka" || sink == "noop", "GATEWAY_SINK must be kafka or noop");
+    require(parse == "on" || parse == "off", "GATEWAY_PARSE must be on or off");
+    // Without parsing there are no events to write: only the no-op sink can take that.
+    require(parse == "on" || sink == "noop", "GATEWAY_PARSE=off needs GATEWAY_SINK=noop");
     const std::array<std::string_view, 5> codecs = {"none", "gzip", "snappy", "lz4", "zstd"};
     require(std::find(codecs.begin(), codecs.end(), kafka_compression) != codecs.end(),
             "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd");
@@ -83,12 +93,14 @@ std::string Config::describe() const {
         "max_inflight_messages={} queue_high_water={} queue_low_water={} token={} "
         "log_level={} log_interval_s={} shutdown_timeout_ms={} health_interval_ms={} "
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
-        "kafka_compression={}",
+        "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
+        "max_discard_bytes={} sink={} parse={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
         shutdown_timeout_ms, health_interval_ms, kafka_message_timeout_ms, kafka_linger_ms,
-        kafka_batch_bytes, kafka_compression);
+        kafka_batch_bytes, kafka_compression, handshake_timeout_ms, idle_timeout_ms,
+        write_timeout_ms, max_discard_bytes, sink, parse);
 }
 
 Config config_from_env(const EnvLookup& env) {
@@ -114,6 +126,12 @@ Config config_from_env(const EnvLookup& env) {
     read_number(env, "KAFKA_LINGER_MS", c.kafka_linger_ms);
     read_number(env, "KAFKA_BATCH_BYTES", c.kafka_batch_bytes);
     read_string(env, "KAFKA_COMPRESSION", c.kafka_compression);
+    read_number(env, "GATEWAY_HANDSHAKE_TIMEOUT_MS", c.handshake_timeout_ms);
+    read_number(env, "GATEWAY_IDLE_TIMEOUT_MS", c.idle_timeout_ms);
+    read_number(env, "GATEWAY_WRITE_TIMEOUT_MS", c.write_timeout_ms);
+    read_number(env, "GATEWAY_MAX_DISCARD_BYTES", c.max_discard_bytes);
+    read_string(env, "GATEWAY_SINK", c.sink);
+    read_string(env, "GATEWAY_PARSE", c.parse);
     return c;
 }
 
@@ -179,6 +197,25 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--kafka-compression", c.kafka_compression,
                    "none, gzip, snappy, lz4, zstd [KAFKA_COMPRESSION]")
+        ->capture_default_str();
+    app.add_option("--handshake-timeout-ms", c.handshake_timeout_ms,
+                   "time for an HTTP request or WebSocket upgrade to arrive "
+                   "[GATEWAY_HANDSHAKE_TIMEOUT_MS]")
+        ->capture_default_str();
+    app.add_option("--idle-timeout-ms", c.idle_timeout_ms,
+                   "close a WebSocket silent this long, pinged at half, 0 = off "
+                   "[GATEWAY_IDLE_TIMEOUT_MS]")
+        ->capture_default_str();
+    app.add_option("--write-timeout-ms", c.write_timeout_ms,
+                   "close a WebSocket whose ack write takes longer [GATEWAY_WRITE_TIMEOUT_MS]")
+        ->capture_default_str();
+    app.add_option("--max-discard-bytes", c.max_discard_bytes,
+                   "over-limit messages up to this size are discarded, larger ones close "
+                   "with 1009 [GATEWAY_MAX_DISCARD_BYTES]")
+        ->capture_default_str();
+    app.add_option("--sink", c.sink, "BENCHMARKS ONLY: kafka or noop [GATEWAY_SINK]")
+        ->capture_default_str();
+    app.add_option("--parse", c.parse, "BENCHMARKS ONLY: on or off [GATEWAY_PARSE]")
         ->capture_default_str();
     try {
         app.parse(argc, argv);

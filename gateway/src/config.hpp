@@ -34,6 +34,21 @@ struct Config {
     std::size_t kafka_batch_bytes = 1000000;      // KAFKA_BATCH_BYTES
     std::string kafka_compression = "lz4";        // KAFKA_COMPRESSION
 
+    // Abusive or dead clients (gateway/README.md, "Slow, silent and abusive clients").
+    unsigned handshake_timeout_ms = 10000;  // GATEWAY_HANDSHAKE_TIMEOUT_MS: HTTP request / upgrade
+    unsigned idle_timeout_ms = 300000;      // GATEWAY_IDLE_TIMEOUT_MS (0 -> off): ping at half
+    unsigned write_timeout_ms = 30000;      // GATEWAY_WRITE_TIMEOUT_MS: one ack/close write
+    std::size_t max_discard_bytes = 16 * 1024 * 1024;  // GATEWAY_MAX_DISCARD_BYTES
+
+    // Benchmarks only (a loud warning at start-up when not the defaults).
+    std::string sink = "kafka";  // GATEWAY_SINK: kafka | noop
+    std::string parse = "on";    // GATEWAY_PARSE: on | off (off needs GATEWAY_SINK=noop)
+
+    bool noop_sink() const { return sink == "noop"; }
+    bool parse_enabled() const { return parse == "on"; }
+    // True when a benchmark-only setting is on.
+    bool bench_mode() const { return noop_sink() || !parse_enabled(); }
+
     // Fills the defaults that depend on others (threads, low water).
     void resolve();
     // Throws std::invalid_argument naming the first bad setting.

@@ -8,7 +8,7 @@ namespace gateway {
 
 struct Metrics;
 class BackpressureGate;
-class KafkaProducer;
+class EventSink;
 class SessionRegistry;
 
 struct GatewayContext {
@@ -16,7 +16,7 @@ struct GatewayContext {
     pipeline::Limits limits;
     Metrics& metrics;
     BackpressureGate& gate;
-    KafkaProducer& producer;
+    EventSink& sink;
     SessionRegistry& sessions;
 };
 

@@ -9,7 +9,7 @@
 #include <chrono>
 
 #include "gateway_context.hpp"
-#include "kafka_producer.hpp"
+#include "event_sink.hpp"
 #include "metrics.hpp"
 #include "request_auth.hpp"
 #include "ws_session.hpp"
@@ -22,7 +22,6 @@ namespace net = boost::asio;
 
 namespace {
 
-constexpr auto kReadTimeout = std::chrono::seconds(30);
 constexpr std::uint32_t kHeaderLimit = 16 * 1024;
 constexpr std::uint64_t kBodyLimit = 16 * 1024;
 constexpr std::string_view kEventsPath = "/ws/events";
@@ -58,7 +57,9 @@ void HttpSession::do_read() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(kBodyLimit);
-    stream_.expires_after(kReadTimeout);
+    // One deadline for the whole request (GATEWAY_HANDSHAKE_TIMEOUT_MS), not per read: a
+    // client trickling its headers a byte at a time (slow loris) is cut off all the same.
+    stream_.expires_after(std::chrono::milliseconds(ctx_.config.handshake_timeout_ms));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
 }
@@ -67,6 +68,10 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     if (ec == http::error::end_of_stream) {
         stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
         return;
+    }
+    if (ec == beast::error::timeout) {
+        ctx_.metrics.http_timeouts.fetch_add(1, std::memory_order_relaxed);
+        return fail(ec, "read");
     }
     if (ec) return fail(ec, "read");
     Request request = parser_->release();
@@ -84,9 +89,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     }
     Response res;
     if (path == "/health") {
-        const bool up = ctx_.producer.healthy();
+        const bool up = ctx_.sink.healthy();
         res = text_response(up ? http::status::ok : http::status::service_unavailable, version,
-                            keep_alive, up ? "ok" : ctx_.producer.health_problem());
+                            keep_alive, up ? "ok" : ctx_.sink.health_problem());
     } else if (path == "/metrics") {
         res = text_response(http::status::ok, version, keep_alive,
                             ctx_.metrics.render_prometheus(), "text/plain; version=0.0.4");

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "config.hpp"
+#include "event_sink.hpp"
 
 namespace gateway {
 
@@ -20,37 +21,35 @@ struct Metrics;
 class BackpressureGate;
 class DeliveryTracker;
 
-enum class ProduceStatus { ok, queue_full, failed };
-
-class KafkaProducer {
+class KafkaProducer final : public EventSink {
 public:
     // Throws std::runtime_error when librdkafka rejects the configuration.
     KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate);
-    ~KafkaProducer();
+    ~KafkaProducer() override;
     KafkaProducer(const KafkaProducer&) = delete;
     KafkaProducer& operator=(const KafkaProducer&) = delete;
 
     // Starts the poll and health threads.
-    void start();
+    void start() override;
 
     // Thread safe. On ok the tracker gets the delivery report later; on failed it has
     // already been completed as failed; on queue_full nothing happened: try again later.
     ProduceStatus produce_event(std::string_view key, std::string_view value,
-                                DeliveryTracker* tracker);
-    ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker);
+                                DeliveryTracker* tracker) override;
+    ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker) override;
 
     // True while the brokers answer and both topics exist (checked by the health thread).
-    bool healthy() const noexcept { return healthy_.load(std::memory_order_relaxed); }
+    bool healthy() const noexcept override { return healthy_.load(std::memory_order_relaxed); }
     // Why it is not healthy ("" when it is).
-    std::string health_problem() const;
+    std::string health_problem() const override;
 
     // Waits up to `timeout` for every queued record's delivery report. True when drained.
-    bool flush(std::chrono::milliseconds timeout);
+    bool flush(std::chrono::milliseconds timeout) override;
     // Fails whatever is still queued or in flight: their delivery reports (error
     // ERR__PURGE_*) are served by the poll thread and their trackers complete as failed.
-    void purge();
+    void purge() override;
     // Purges what is left, serves those reports, stops the threads. Safe to call twice.
-    void stop();
+    void stop() override;
 
 private:
     struct Impl;

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "config.hpp"
+#include "fd_limit.hpp"
 #include "server.hpp"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,19 @@ int main(int argc, char** argv) {
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z level=%l component=gateway %v");
         spdlog::set_level(spdlog::level::from_str(config.log_level));
         spdlog::info("config {}", config.describe());
+        const auto fds = gateway::raise_fd_limit();
+        spdlog::info("open file limit soft={} (was {}) hard={}", fds.soft, fds.before, fds.hard);
+        if (fds.soft < config.max_connections + 64) {
+            spdlog::warn("open file limit {} is below GATEWAY_MAX_CONNECTIONS={} (+64): accepts "
+                         "fail with EMFILE before the connection limit is reached",
+                         fds.soft, config.max_connections);
+        }
+        if (config.bench_mode()) {
+            spdlog::warn("BENCHMARK MODE sink={} parse={}: {}{}NOT FOR PRODUCTION", config.sink,
+                         config.parse,
+                         config.noop_sink() ? "events are acknowledged but written NOWHERE; " : "",
+                         config.parse_enabled() ? "" : "messages are acknowledged UNREAD; ");
+        }
         gateway::Server server(std::move(config));
         return server.run();
     } catch (const std::exception& e) {

@@ -74,6 +74,15 @@ std::string Metrics::render_prometheus() const {
            "Records produced and waiting for their delivery report.", kafka_inflight_records);
     metric(out, "gateway_kafka_up", "gauge", "1 while the Kafka cluster answers metadata requests.",
            kafka_up);
+    metric(out, "gateway_http_timeouts_total", "counter",
+           "HTTP connections closed because a request or upgrade did not arrive in "
+           "GATEWAY_HANDSHAKE_TIMEOUT_MS.", http_timeouts);
+    metric(out, "gateway_write_timeouts_total", "counter",
+           "WebSockets closed because an ack write took longer than GATEWAY_WRITE_TIMEOUT_MS.",
+           write_timeouts);
+    metric(out, "gateway_message_too_big_closes_total", "counter",
+           "WebSockets closed with 1009: a message over GATEWAY_MAX_DISCARD_BYTES.",
+           message_too_big_closes);
 
     out += "# HELP gateway_events_rejected_total Rejected entries by reason.\n"
            "# TYPE gateway_events_rejected_total counter\n";

@@ -35,6 +35,10 @@ struct Metrics {
     std::atomic<std::int64_t> kafka_queue_depth{0};     // rd_kafka_outq_len
     std::atomic<std::int64_t> kafka_inflight_records{0};
     std::atomic<std::int64_t> kafka_up{0};
+    // Connections the gateway ended because of the client (README "Slow, silent and abusive clients").
+    std::atomic<std::uint64_t> http_timeouts{0};        // request/upgrade not in time
+    std::atomic<std::uint64_t> write_timeouts{0};       // an ack write took too long
+    std::atomic<std::uint64_t> message_too_big_closes{0};  // 1009: over GATEWAY_MAX_DISCARD_BYTES
     std::array<std::atomic<std::uint64_t>, pipeline::kRejectReasonCount> events_rejected{};
 
     void count_reject(pipeline::RejectReason reason) noexcept {

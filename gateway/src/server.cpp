@@ -17,6 +17,7 @@
 #include "gateway_context.hpp"
 #include "kafka_producer.hpp"
 #include "listener.hpp"
+#include "noop_sink.hpp"
 #include "metrics.hpp"
 #include "session_registry.hpp"
 
@@ -36,6 +37,12 @@ bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
     return true;
 }
 
+std::unique_ptr<EventSink> make_sink(const Config& config, Metrics& metrics,
+                                     BackpressureGate& gate) {
+    if (config.noop_sink()) return std::make_unique<NoopSink>(metrics, gate);
+    return std::make_unique<KafkaProducer>(config, metrics, gate);
+}
+
 }  // namespace
 
 // Declaration order is destruction order reversed: the io_context goes first (its pending
@@ -44,7 +51,7 @@ struct Server::Impl {
     Config config;
     Metrics metrics;
     BackpressureGate gate;
-    KafkaProducer producer;
+    std::unique_ptr<EventSink> sink;
     SessionRegistry sessions;
     GatewayContext ctx;
     // One io_context shared by all threads, every connection on its own strand (Beast's
@@ -69,10 +76,10 @@ struct Server::Impl {
     explicit Impl(Config c)
         : config(std::move(c)),
           gate(config.queue_high_water, config.queue_low_water, metrics),
-          producer(config, metrics, gate),
+          sink(make_sink(config, metrics, gate)),
           ctx{config,
               pipeline::Limits{config.max_message_bytes, config.max_events_per_message},
-              metrics, gate, producer, sessions},
+              metrics, gate, *sink, sessions},
           ioc(static_cast<int>(config.threads)),
           signals(ioc, SIGINT, SIGTERM),
           stats_timer(ioc) {
@@ -114,11 +121,11 @@ struct Server::Impl {
                      gate.in_flight());
         listener->stop();
         sessions.for_each([](ShutdownTarget& s) { s.stop_reading(); });
-        const bool drained = producer.flush(timeout);
+        const bool drained = sink->flush(timeout);
         if (!drained) {
             spdlog::warn("shutdown flush timed out after {} ms: in_flight={} undelivered "
                          "messages get no ack", timeout.count(), gate.in_flight());
-            producer.purge();
+            sink->purge();
         }
         // Every delivery report's completion is posted before the count drops to zero.
         wait_until([&] { return gate.in_flight() == 0; }, std::chrono::milliseconds(2000));
@@ -133,7 +140,7 @@ struct Server::Impl {
         ioc.stop();
         for (auto& t : threads) t.join();
         threads.clear();
-        producer.stop();
+        sink->stop();
         log_summary();
         spdlog::info("shutdown done delivered_total={} delivery_failures_total={}",
                      metrics.events_delivered.load(), metrics.delivery_failures.load());
@@ -154,7 +161,7 @@ int Server::run() {
         }
         s.cv.notify_all();
     });
-    s.producer.start();
+    s.sink->start();
     s.listener->run();
     s.schedule_stats();
     for (unsigned i = 0; i < s.config.threads; ++i) {

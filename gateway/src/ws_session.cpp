@@ -20,7 +20,7 @@
 #include "common/message_parser.hpp"
 #include "delivery_tracker.hpp"
 #include "gateway_context.hpp"
-#include "kafka_producer.hpp"
+#include "event_sink.hpp"
 #include "metrics.hpp"
 #include "rate_limited_log.hpp"
 #include "session_registry.hpp"
@@ -70,7 +70,9 @@ RateLimitedLog& error_log() {
 class WsSession : public ShutdownTarget, public std::enable_shared_from_this<WsSession> {
 public:
     WsSession(tcp::socket&& socket, GatewayContext& ctx)
-        : ws_(std::move(socket)), ctx_(ctx), retry_timer_(ws_.get_executor()) {}
+        : ws_(std::move(socket)),
+          ctx_(ctx),
+          retry_timer_(ws_.get_executor()) {}
 
     ~WsSession() override {
         if (registry_id_ != 0) ctx_.sessions.remove(registry_id_);
@@ -78,13 +80,28 @@ public:
     }
 
     void run(http::request<http::string_body> request) {
-        ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        // Beast's server timeouts, configurable: the upgrade response and the close handshake
+        // get GATEWAY_HANDSHAKE_TIMEOUT_MS; a connection silent for half of
+        // GATEWAY_IDLE_TIMEOUT_MS is pinged, and closed when nothing at all (not even the
+        // pong) arrives for the whole of it. A live client's WebSocket library answers pings.
+        websocket::stream_base::timeout timeouts{};
+        timeouts.handshake_timeout = std::chrono::milliseconds(ctx_.config.handshake_timeout_ms);
+        if (ctx_.config.idle_timeout_ms == 0) {
+            timeouts.idle_timeout = websocket::stream_base::none();
+        } else {
+            timeouts.idle_timeout = std::chrono::milliseconds(ctx_.config.idle_timeout_ms);
+        }
+        timeouts.keep_alive_pings = true;
+        ws_.set_option(timeouts);
         ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
             res.set(http::field::server, "behaviour-pipeline-gateway");
         }));
-        // No Beast limit: a frame over GATEWAY_MAX_MESSAGE_BYTES is read and discarded by
-        // do_read/on_read, so the client gets a message_too_large ack and the connection lives.
-        ws_.read_message_max(0);
+        // A message over GATEWAY_MAX_MESSAGE_BYTES is read and discarded by do_read/on_read, so
+        // the client gets a message_too_large ack and the connection lives. Beyond
+        // GATEWAY_MAX_DISCARD_BYTES Beast fails the read as soon as a frame header announces
+        // that size (before its payload arrives) and closes with 1009: a header claiming
+        // terabytes costs nothing and does not hold the connection for ever.
+        ws_.read_message_max(ctx_.config.max_discard_bytes);
         ws_.auto_fragment(false);
         ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept,
                                                             shared_from_this()));
@@ -168,9 +185,21 @@ private:
         if (ec) {
             peer_gone_ = true;
             abandon_message();
+            if (ec == websocket::error::message_too_big) {
+                // Beast has sent the 1009 close frame; this is the client's doing, not ours.
+                ctx_.metrics.message_too_big_closes.fetch_add(1, std::memory_order_relaxed);
+                spdlog::debug("ws closed with 1009: message over max_discard_bytes={}",
+                              ctx_.config.max_discard_bytes);
+                return;
+            }
             return fail(ec, "read");
         }
         ctx_.metrics.bytes_received.fetch_add(bytes, std::memory_order_relaxed);
+        if (message_bytes_ == 0 && !discarding_ && ws_.got_binary()) {
+            // Text only (SPEC 3): a binary message is rejected whole and never buffered.
+            discard_reason_ = pipeline::RejectReason::binary_message;
+            discarding_ = true;
+        }
         message_bytes_ += bytes;
         if (discarding_) {
             buffer_.consume(buffer_.size());
@@ -180,6 +209,7 @@ private:
             too_large_prefix_ = pipeline::truncate_raw(
                 std::string_view(static_cast<const char*>(data.data()), data.size()));
             buffer_.consume(buffer_.size());
+            discard_reason_ = pipeline::RejectReason::message_too_large;
             discarding_ = true;
         }
         if (!ws_.is_message_done()) return do_read();
@@ -190,12 +220,16 @@ private:
         const std::uint64_t n = ++messages_;
         const std::int64_t received_at = now_ms();
         ctx_.metrics.messages_received.fetch_add(1, std::memory_order_relaxed);
-        // Binary frames are parsed like text frames (documented in gateway/README.md).
         pipeline::ParsedMessage parsed;
+        // GATEWAY_PARSE=off (benchmarks): the message counts as one accepted event, unread.
+        std::size_t unparsed_accepted = 0;
         if (discarding_) {
+            // A binary message keeps no payload (it need not be text the dead letter can hold).
             parsed.rejected.push_back(pipeline::RejectedEntry{
-                -1, pipeline::RejectReason::message_too_large, std::move(too_large_prefix_)});
+                -1, discard_reason_, std::move(too_large_prefix_)});
             too_large_prefix_.clear();
+        } else if (!ctx_.config.parse_enabled()) {
+            unparsed_accepted = 1;
         } else {
             // simdjson reads up to 64 bytes past the end: give it zeroed, owned bytes there
             // instead of copying the message.
@@ -214,13 +248,13 @@ private:
 
         AckSlot slot;
         slot.n = n;
-        slot.accepted = parsed.accepted.size();
+        slot.accepted = parsed.accepted.size() + unparsed_accepted;
         slot.rejected.reserve(parsed.rejected.size());
         for (const auto& r : parsed.rejected) {
             slot.rejected.push_back(AckRejection{r.index, r.reason});
             ctx_.metrics.count_reject(r.reason);
         }
-        ctx_.metrics.events_accepted.fetch_add(parsed.accepted.size(), std::memory_order_relaxed);
+        ctx_.metrics.events_accepted.fetch_add(slot.accepted, std::memory_order_relaxed);
         acks_.push_back(std::move(slot));
 
         pending_ = std::move(parsed);
@@ -243,13 +277,13 @@ private:
             if (next_record_ < accepted) {
                 const auto& event = pending_.accepted[next_record_].event;
                 pipeline::append_event_json(scratch_, event, pending_received_at_);
-                status = ctx_.producer.produce_event(event.user_id, scratch_, tracker_);
+                status = ctx_.sink.produce_event(event.user_id, scratch_, tracker_);
             } else {
                 const auto& r = pending_.rejected[next_record_ - accepted];
                 append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
                                         r.raw);
                 // Dead letters are best effort: they neither hold up nor fail the ack.
-                status = ctx_.producer.produce_dead_letter(scratch_, nullptr);
+                status = ctx_.sink.produce_dead_letter(scratch_, nullptr);
             }
             if (status == ProduceStatus::queue_full) {
                 retry_timer_.expires_after(kProduceRetryDelay);
@@ -320,16 +354,37 @@ private:
     void do_write() {
         if (writing_ || write_queue_.empty() || peer_gone_ || close_started_) return;
         writing_ = true;
+        arm_write_timer();
         ws_.async_write(net::buffer(write_queue_.front()),
                         beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
     }
 
+    // A client that does not read its acks fills the socket buffers, and then a write never
+    // completes. Reading has stopped by then (max_inflight_messages), so the session holds
+    // a bounded amount; the stream's deadline ends it after GATEWAY_WRITE_TIMEOUT_MS (the
+    // socket is closed, pending operations fail with beast::error::timeout) instead of
+    // keeping it for ever. Covers the close handshake's write as well. The deadline is
+    // cleared when the write completes, so it never cuts a read that merely waits.
+    void arm_write_timer() {
+        beast::get_lowest_layer(ws_).expires_after(
+            std::chrono::milliseconds(ctx_.config.write_timeout_ms));
+    }
+
+    void count_write_timeout(const beast::error_code& ec) {
+        if (ec != beast::error::timeout) return;
+        ctx_.metrics.write_timeouts.fetch_add(1, std::memory_order_relaxed);
+        error_log().warn("ws write timed out after {} ms: closed a client that does not read",
+                         ctx_.config.write_timeout_ms);
+    }
+
     void on_write(beast::error_code ec, std::size_t) {
         writing_ = false;
+        beast::get_lowest_layer(ws_).expires_never();
         if (ec) {
             peer_gone_ = true;
             write_queue_.clear();
             abandon_message();
+            count_write_timeout(ec);
             return fail(ec, "write");
         }
         ctx_.metrics.acks_sent.fetch_add(1, std::memory_order_relaxed);
@@ -352,12 +407,17 @@ private:
             return;
         }
         close_started_ = true;
+        closing_ = true;
+        arm_write_timer();
         ws_.async_close(close_code_,
                         beast::bind_front_handler(&WsSession::on_close, shared_from_this()));
     }
 
     void on_close(beast::error_code ec) {
+        closing_ = false;
+        beast::get_lowest_layer(ws_).expires_never();
         peer_gone_ = true;
+        count_write_timeout(ec);
         if (ec) return fail(ec, "close");
     }
 
@@ -369,7 +429,8 @@ private:
     // Reading.
     beast::flat_buffer buffer_;
     std::size_t message_bytes_ = 0;  // bytes of the current message so far
-    bool discarding_ = false;        // the current message is over the limit
+    bool discarding_ = false;        // the current message is over the limit, or binary
+    pipeline::RejectReason discard_reason_ = pipeline::RejectReason::message_too_large;
     std::string too_large_prefix_;
     bool reading_ = false;
     bool waiting_for_gate_ = false;
@@ -394,6 +455,7 @@ private:
     // Closing.
     bool close_requested_ = false;
     bool close_started_ = false;
+    bool closing_ = false;  // async_close in progress
     websocket::close_code close_code_ = websocket::close_code::normal;
 };
 

@@ -85,6 +85,33 @@ TEST(Config, ReadsEveryVariable) {
     EXPECT_EQ(c.kafka_compression, "zstd");
 }
 
+TEST(Config, ClientTimeoutsAndBenchModes) {
+    Config d;
+    EXPECT_EQ(d.handshake_timeout_ms, 10000u);
+    EXPECT_EQ(d.idle_timeout_ms, 300000u);
+    EXPECT_EQ(d.write_timeout_ms, 30000u);
+    EXPECT_EQ(d.max_discard_bytes, 16u * 1024 * 1024);
+    EXPECT_FALSE(d.bench_mode());
+    Config c = config_from_env(env_of({
+        {"GATEWAY_HANDSHAKE_TIMEOUT_MS", "1500"},
+        {"GATEWAY_IDLE_TIMEOUT_MS", "0"},
+        {"GATEWAY_WRITE_TIMEOUT_MS", "2500"},
+        {"GATEWAY_MAX_DISCARD_BYTES", "2000000"},
+        {"GATEWAY_SINK", "noop"},
+        {"GATEWAY_PARSE", "off"},
+    }));
+    c.resolve();
+    EXPECT_NO_THROW(c.validate());
+    EXPECT_EQ(c.handshake_timeout_ms, 1500u);
+    EXPECT_EQ(c.idle_timeout_ms, 0u);
+    EXPECT_EQ(c.write_timeout_ms, 2500u);
+    EXPECT_EQ(c.max_discard_bytes, 2000000u);
+    EXPECT_TRUE(c.noop_sink());
+    EXPECT_FALSE(c.parse_enabled());
+    EXPECT_TRUE(c.bench_mode());
+    EXPECT_NE(c.describe().find("sink=noop parse=off"), std::string::npos);
+}
+
 TEST(Config, RejectsNonNumbers) {
     for (const char* bad : {"abc", "12x", "", "-1", "99999999999999999999999"}) {
         EXPECT_THROW(config_from_env(env_of({{"GATEWAY_MAX_CONNECTIONS", bad}})),
@@ -110,6 +137,13 @@ TEST(Config, ValidationCatchesBadValues) {
     invalid([](Config& c) { c.max_inflight_messages = 0; });
     invalid([](Config& c) { c.kafka_compression = "brotli"; });
     invalid([](Config& c) { c.threads = 5000; });
+    invalid([](Config& c) { c.max_discard_bytes = c.max_message_bytes - 1; });
+    invalid([](Config& c) { c.handshake_timeout_ms = 0; });
+    invalid([](Config& c) { c.write_timeout_ms = 0; });
+    invalid([](Config& c) { c.idle_timeout_ms = 10; });
+    invalid([](Config& c) { c.sink = "file"; });
+    invalid([](Config& c) { c.parse = "maybe"; });
+    invalid([](Config& c) { c.parse = "off"; });  // needs the no-op sink
 }
 
 TEST(Config, DescribeHidesTheToken) {

@@ -14,6 +14,9 @@ TEST(Metrics, RendersPrometheusText) {
     m.bytes_received = 1234;
     m.backpressure_pauses = 2;
     m.kafka_queue_depth = 9;
+    m.write_timeouts = 4;
+    m.http_timeouts = 6;
+    m.message_too_big_closes = 8;
     m.count_reject(pipeline::RejectReason::invalid_json);
     m.count_reject(pipeline::RejectReason::missing_ts);
     m.count_reject(pipeline::RejectReason::missing_ts);
@@ -29,6 +32,10 @@ TEST(Metrics, RendersPrometheusText) {
              "gateway_bytes_received_total 1234\n",
              "gateway_backpressure_pauses_total 2\n",
              "gateway_kafka_queue_depth 9\n",
+             "gateway_write_timeouts_total 4\n",
+             "gateway_http_timeouts_total 6\n",
+             "gateway_message_too_big_closes_total 8\n",
+             "gateway_events_rejected_total{reason=\"binary_message\"} 0\n",
              "gateway_events_rejected_total{reason=\"invalid_json\"} 1\n",
              "gateway_events_rejected_total{reason=\"missing_field:ts\"} 2\n",
              "gateway_events_rejected_total{reason=\"invalid_props\"} 0\n",

@@ -50,8 +50,9 @@ enum class RejectReason : std::uint8_t {
     invalid_props_field,    // "invalid_field:props": props is not an object
     ts_out_of_range,
     invalid_props,          // a props value is an object, an array or null
+    binary_message,         // a WebSocket binary message (the gateway takes text only; index -1)
 };
-inline constexpr std::size_t kRejectReasonCount = 17;
+inline constexpr std::size_t kRejectReasonCount = 18;
 
 std::string_view to_string(RejectReason reason) noexcept;
 

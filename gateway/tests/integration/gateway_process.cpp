@@ -130,12 +130,36 @@ std::optional<int> GatewayProcess::terminate(std::chrono::milliseconds timeout) 
     return 128 + WTERMSIG(status);
 }
 
+std::optional<int> GatewayProcess::wait_exit(std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (pid_ > 0) {
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            return 128 + WTERMSIG(status);
+        }
+        if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+}
+
 std::string GatewayProcess::log_tail(std::size_t bytes) const {
     std::ifstream in(log_path_);
     std::stringstream ss;
     ss << in.rdbuf();
     const std::string all = ss.str();
     return all.size() <= bytes ? all : all.substr(all.size() - bytes);
+}
+
+std::int64_t GatewayProcess::rss_kib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
+    }
+    return 0;
 }
 
 }  // namespace gateway::test

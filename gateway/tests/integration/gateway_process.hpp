@@ -30,7 +30,12 @@ public:
     bool wait_health(int status, std::chrono::milliseconds timeout);
     // SIGTERM, then waits; the exit code, or nullopt when it had to be killed.
     std::optional<int> terminate(std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    // Waits for the process to exit by itself; its exit code, or nullopt on timeout.
+    std::optional<int> wait_exit(std::chrono::milliseconds timeout);
     std::string log_tail(std::size_t bytes = 4000) const;
+    pid_t pid() const { return pid_; }
+    // The gateway's resident memory (VmRSS of /proc/PID/status) in KiB, 0 when unknown.
+    std::int64_t rss_kib() const;
 
 private:
     pid_t pid_ = -1;

@@ -1,0 +1,44 @@
+#pragma once
+// Where a session's records go. The real one is KafkaProducer; NoopSink (benchmarks only,
+// GATEWAY_SINK=noop) acknowledges every record at once. Sessions, the HTTP health check and
+// the server's shutdown see only this interface.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace gateway {
+
+class DeliveryTracker;
+
+enum class ProduceStatus { ok, queue_full, failed };
+
+class EventSink {
+public:
+    virtual ~EventSink() = default;
+
+    // Starts background threads (if any).
+    virtual void start() = 0;
+
+    // Thread safe. On ok the tracker gets the delivery report later (possibly before this
+    // returns); on failed it has already been completed as failed; on queue_full nothing
+    // happened: try again later.
+    virtual ProduceStatus produce_event(std::string_view key, std::string_view value,
+                                        DeliveryTracker* tracker) = 0;
+    virtual ProduceStatus produce_dead_letter(std::string_view value,
+                                              DeliveryTracker* tracker) = 0;
+
+    // True while records can be delivered (GET /health is 200).
+    virtual bool healthy() const noexcept = 0;
+    // Why it is not healthy ("" when it is).
+    virtual std::string health_problem() const = 0;
+
+    // Waits up to `timeout` for every record's delivery report. True when drained.
+    virtual bool flush(std::chrono::milliseconds timeout) = 0;
+    // Fails whatever is still queued or in flight (their trackers complete as failed).
+    virtual void purge() = 0;
+    // Stops the threads; every tracker has completed afterwards. Safe to call twice.
+    virtual void stop() = 0;
+};
+
+}  // namespace gateway
