@@ -9,7 +9,8 @@
 # README.md when it has one); published ports match SPEC section 2 and the table, bound to
 # 127.0.0.1 by default; images pinned (no `latest`, no untagged); the Flink image matches
 # flink-job/pom.xml; the Dockerfiles build with scripts/install-deps.sh and scripts/build.sh and
-# carry no package lists of their own; one-shots and health checks are wired.
+# carry no package lists of their own; one-shots and health checks are wired; credentials come
+# from the environment (SPEC defaults only as fallbacks).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 COMPOSE_FILE="$ROOT/docker-compose.yml"
@@ -237,6 +238,32 @@ grep -q 'GF_PLUGINS_PREINSTALL_SYNC: grafana-clickhouse-datasource@\${GRAFANA_CL
     && grep -qE '^GRAFANA_CLICKHOUSE_PLUGIN_VERSION=[0-9]+\.[0-9]+\.[0-9]+$' "$ENV_FILE" || bad+=("the ClickHouse plugin is not installed by a pinned version")
 if ((${#bad[@]} == 0)); then ok "mounted files exist; Grafana provisions the committed dashboard and a pinned ClickHouse plugin"
 else fail "mounted files exist and Grafana provisioning is wired" "${bad[@]}"; fi
+
+# 9. Credentials come from the environment: rendered with other values, no SPEC default is left
+#    anywhere (ClickHouse server, its clients, Grafana), and the given ones reach every service
+#    that needs them. The SPEC's defaults stay only as the fallbacks for local use.
+bad=()
+cat >"$tmp/secrets.env" <<'ENV'
+CLICKHOUSE_USER=ch_user_from_env
+CLICKHOUSE_PASSWORD=ch_password_from_env
+GRAFANA_ADMIN_USER=gf_user_from_env
+GRAFANA_ADMIN_PASSWORD=gf_password_from_env
+ENV
+if dc --env-file "$tmp/secrets.env" config >"$tmp/config-secrets.yml" 2>"$tmp/config.err"; then
+    grep -n -E 'admin123|(USER|PASSWORD): admin$' "$tmp/config-secrets.yml" | sed 's/^/SPEC default left: /' >"$tmp/left.txt"
+    while IFS= read -r l; do bad+=("$l"); done <"$tmp/left.txt"
+    for svc_var in clickhouse:CLICKHOUSE_PASSWORD:ch_password_from_env clickhouse:CLICKHOUSE_USER:ch_user_from_env \
+                   grafana:GF_SECURITY_ADMIN_PASSWORD:gf_password_from_env grafana:CLICKHOUSE_PASSWORD:ch_password_from_env \
+                   clickhouse-init:CLICKHOUSE_PASSWORD:ch_password_from_env; do
+        IFS=: read -r svc var want <<<"$svc_var"
+        awk -v s="  $svc:" -v v="      $var: $want" '$0 == s {in_s = 1; next} /^  [^ ]/ {in_s = 0} in_s && $0 == v {found = 1} END {exit !found}' \
+            "$tmp/config-secrets.yml" || bad+=("$svc does not get $var from the environment")
+    done
+else
+    bad+=("docker-compose config with other credentials: $(cat "$tmp/config.err")")
+fi
+if ((${#bad[@]} == 0)); then ok "credentials come from the environment (ClickHouse, its clients, Grafana); SPEC defaults only as fallbacks"
+else fail "credentials come from the environment" "${bad[@]}"; fi
 
 if ((failures == 0)); then echo "all compose checks passed"; exit 0; fi
 echo "$failures compose check(s) failed"
