@@ -72,7 +72,8 @@ public:
     WsSession(tcp::socket&& socket, GatewayContext& ctx)
         : ws_(std::move(socket)),
           ctx_(ctx),
-          retry_timer_(ws_.get_executor()) {}
+          retry_timer_(ws_.get_executor()),
+          write_timer_(ws_.get_executor()) {}
 
     ~WsSession() override {
         if (registry_id_ != 0) ctx_.sessions.remove(registry_id_);
@@ -360,31 +361,30 @@ private:
     }
 
     // A client that does not read its acks fills the socket buffers, and then a write never
-    // completes. Reading has stopped by then (max_inflight_messages), so the session holds
-    // a bounded amount; the stream's deadline ends it after GATEWAY_WRITE_TIMEOUT_MS (the
-    // socket is closed, pending operations fail with beast::error::timeout) instead of
-    // keeping it for ever. Covers the close handshake's write as well. The deadline is
-    // cleared when the write completes, so it never cuts a read that merely waits.
+    // completes. Reading has stopped by then (max_inflight_messages), so the session holds a
+    // bounded amount; this watchdog closes the socket when one write (an ack or the close
+    // frame) has waited GATEWAY_WRITE_TIMEOUT_MS, so such a client does not keep its slot for
+    // ever. A timer of our own: Beast's websocket stream manages the tcp_stream's deadline
+    // itself (its idle timeout), so expires_after on the lowest layer would not hold.
     void arm_write_timer() {
-        beast::get_lowest_layer(ws_).expires_after(
-            std::chrono::milliseconds(ctx_.config.write_timeout_ms));
-    }
-
-    void count_write_timeout(const beast::error_code& ec) {
-        if (ec != beast::error::timeout) return;
-        ctx_.metrics.write_timeouts.fetch_add(1, std::memory_order_relaxed);
-        error_log().warn("ws write timed out after {} ms: closed a client that does not read",
-                         ctx_.config.write_timeout_ms);
+        const std::uint64_t write = ++writes_started_;
+        write_timer_.expires_after(std::chrono::milliseconds(ctx_.config.write_timeout_ms));
+        write_timer_.async_wait([self = shared_from_this(), write](beast::error_code ec) {
+            if (ec || write != self->writes_started_ || !(self->writing_ || self->closing_)) return;
+            self->ctx_.metrics.write_timeouts.fetch_add(1, std::memory_order_relaxed);
+            error_log().warn("ws write timed out after {} ms: closing a client that does not read",
+                             self->ctx_.config.write_timeout_ms);
+            beast::get_lowest_layer(self->ws_).close();  // the pending write fails
+        });
     }
 
     void on_write(beast::error_code ec, std::size_t) {
         writing_ = false;
-        beast::get_lowest_layer(ws_).expires_never();
+        write_timer_.cancel();
         if (ec) {
             peer_gone_ = true;
             write_queue_.clear();
             abandon_message();
-            count_write_timeout(ec);
             return fail(ec, "write");
         }
         ctx_.metrics.acks_sent.fetch_add(1, std::memory_order_relaxed);
@@ -415,15 +415,16 @@ private:
 
     void on_close(beast::error_code ec) {
         closing_ = false;
-        beast::get_lowest_layer(ws_).expires_never();
+        write_timer_.cancel();
         peer_gone_ = true;
-        count_write_timeout(ec);
         if (ec) return fail(ec, "close");
     }
 
     websocket::stream<beast::tcp_stream> ws_;
     GatewayContext& ctx_;
     net::steady_timer retry_timer_;
+    net::steady_timer write_timer_;        // the write watchdog (arm_write_timer)
+    std::uint64_t writes_started_ = 0;     // which write the watchdog is watching
     std::uint64_t registry_id_ = 0;
 
     // Reading.

@@ -59,6 +59,10 @@ GatewayProcess::GatewayProcess(std::map<std::string, std::string> env) {
     env.try_emplace("GATEWAY_THREADS", "2");
     env.try_emplace("GATEWAY_HEALTH_INTERVAL_MS", "500");
     env.try_emplace("LOG_LEVEL", "info");
+    // ASan keeps freed memory in a quarantine (256 MiB by default), which would hide what the
+    // memory-bound tests measure (VmRSS) behind allocator churn; a small one still catches
+    // use-after-free of recent allocations.
+    env.try_emplace("ASAN_OPTIONS", "quarantine_size_mb=16");
 
     std::vector<std::string> entries;
     for (char** e = environ; *e; ++e) {
