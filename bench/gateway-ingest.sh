@@ -6,14 +6,14 @@
 # same fresh topic. Baseline and gateway runs alternate for BENCH_ROUNDS rounds of BENCH_DURATION
 # seconds; medians are compared. Goal: gateway / baseline >= 0.5.
 #   Settings: BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"), BENCH_EVENT_BYTES (200),
-#             BENCH_WINDOW (emulator --window: unacked messages per connection, 64)
+#             BENCH_WINDOW (emulator --window: unacked messages per connection, 256, the default)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-4}
 BATCHES=(${BENCH_BATCHES:-1 50})
 EVENT_BYTES=${BENCH_EVENT_BYTES:-200}
-WINDOW=${BENCH_WINDOW:-64}
+WINDOW=${BENCH_WINDOW:-256}
 TOPIC=bench.raw
 PARTITIONS=6   # as events.raw (scripts/create-topics.sh)
 BASELINE_BIN="$ROOT_DIR/build/bench/bench/kafka_baseline_producer"

@@ -9,14 +9,14 @@
 # events). Rounds alternate; medians are compared. Goal: subject / baseline >= 0.8.
 # Both settings are benchmark-only (gateway/README.md). No broker is started.
 #   Settings: BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"), BENCH_EVENT_BYTES (200),
-#             BENCH_WINDOW (emulator --window, 64)
+#             BENCH_WINDOW (emulator --window, 256)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-4}
 BATCHES=(${BENCH_BATCHES:-1 50})
 EVENT_BYTES=${BENCH_EVENT_BYTES:-200}
-WINDOW=${BENCH_WINDOW:-64}
+WINDOW=${BENCH_WINDOW:-256}
 NOTE="client and gateway share this machine's $NPROC cores; no Kafka (no-op sink)"
 
 stop_gateway() { stop_bg gateway TERM 30 || true; }

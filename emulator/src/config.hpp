@@ -15,7 +15,7 @@ namespace pipeline::emulator {
 struct ClientConfig {
     std::string url = "ws://127.0.0.1:8080/ws/events";
     std::string token;                       // sent as "Authorization: Bearer <token>" if set
-    std::size_t window = 64;                 // unacknowledged messages in flight per connection
+    std::size_t window = 256;                // unacknowledged messages in flight per connection
     std::int64_t reconnect_min_ms = 100;     // first reconnect delay
     std::int64_t reconnect_max_ms = 10'000;  // cap of the exponential backoff
     std::int64_t connect_timeout_ms = 5'000; // TCP connect + WebSocket handshake

@@ -21,7 +21,7 @@ struct Config {
     std::size_t max_message_bytes = 1024 * 1024;  // GATEWAY_MAX_MESSAGE_BYTES
     std::size_t max_events_per_message = 10000;   // GATEWAY_MAX_EVENTS_PER_MESSAGE
     std::size_t max_connections = 20000;          // GATEWAY_MAX_CONNECTIONS
-    std::size_t max_inflight_messages = 64;       // GATEWAY_MAX_INFLIGHT_MESSAGES (per connection)
+    std::size_t max_inflight_messages = 256;      // GATEWAY_MAX_INFLIGHT_MESSAGES (per connection)
     std::size_t queue_high_water = 200000;        // GATEWAY_QUEUE_HIGH_WATER (records in flight)
     std::size_t queue_low_water = 0;              // GATEWAY_QUEUE_LOW_WATER (0 -> high / 2)
     std::string token;                            // GATEWAY_TOKEN ("" -> no authentication)
