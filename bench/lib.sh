@@ -153,13 +153,21 @@ gateway_metric() {
 # pendingRecords metric, summed over subtasks): the job's consumer lag, live, without waiting
 # for the offsets it commits on checkpoints.
 flink_pending_records() {
+    local try
+    for try in 1 2 3; do _flink_pending_records && return 0; sleep 1; done
+    return 1
+}
+_flink_pending_records() {
     local rest="http://127.0.0.1:$FLINK_REST_PORT" job vertex metric
     job=$(curl -fsS --max-time 5 "$rest/jobs/overview" | jq -r '[.jobs[] | select(.state=="RUNNING")][0].jid') || return 1
     vertex=$(curl -fsS --max-time 5 "$rest/jobs/$job" | jq -r '.vertices[0].id') || return 1
     metric=$(curl -fsS --max-time 5 "$rest/jobs/$job/vertices/$vertex/subtasks/metrics" \
         | jq -r '[.[].id | select(endswith(".pendingRecords"))][0]') || return 1
-    curl -fsS --max-time 5 "$rest/jobs/$job/vertices/$vertex/subtasks/metrics?get=$metric&agg=sum" \
-        | jq -r '.[0].sum // empty | floor'
+    [[ -n $metric && $metric != null ]] || return 1
+    local v
+    v=$(curl -fsS --max-time 5 "$rest/jobs/$job/vertices/$vertex/subtasks/metrics?get=$metric&agg=sum" \
+        | jq -r '.[0].sum // empty | floor') || return 1
+    [[ -n $v ]] && echo "$v"
 }
 
 # clickhouse_lag: records on the analytics.* topics that ClickHouse's Kafka tables have not

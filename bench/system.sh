@@ -2,12 +2,15 @@
 # Benchmark "whole system": the highest steady rate of the whole pipeline on this machine. The
 # emulator's simulated shoppers send at each rate of BENCH_SYSTEM_RATES in turn for
 # BENCH_SYSTEM_SECONDS; a rate is steady when
-#   - the gateway accepted at least 90 % of it (the client and the gateway keep up; the
-#     simulated shoppers are a Poisson process, not a metronome), and
+#   - the client and the gateway keep the pace: the emulator dropped no event for being overdue
+#     (`dropped (lag)` in its progress lines) while it was measured, and
 #   - neither consumer lag grew between the middle and the end of the run by more than two
 #     seconds' worth of events: the Flink job's (its Kafka source's pendingRecords) and
 #     ClickHouse's (its Kafka tables' consumer groups on the analytics.* topics).
-# The ladder stops at the first rate that is not steady. Goal: >= 20000 events/s.
+# The figure is the rate the gateway accepted (its events_accepted counter), not the target: the
+# simulated shoppers are a Poisson process, and at these rates they reach about 0.8 of --rate
+# (see the issue notes). The ladder stops at the first rate that is not steady.
+# Goal: >= 20000 events/s.
 # No baseline: the figure is a rate, on this machine, with everything sharing its cores.
 #   Settings: BENCH_SYSTEM_RATES ("2500 5000 10000 20000 30000"), BENCH_SYSTEM_SECONDS (60)
 set -euo pipefail
@@ -17,25 +20,32 @@ RATES=(${BENCH_SYSTEM_RATES:-2500 5000 10000 20000 30000})
 RUN_S=${BENCH_SYSTEM_SECONDS:-60}
 NOTE="emulator, gateway, Kafka, Flink (parallelism 1) and ClickHouse all run on this machine and share its $NPROC cores"
 
+# emulator_dropped: events the emulator has dropped as overdue so far (its latest progress line).
+emulator_dropped() {
+    { grep -o 'dropped (lag) [0-9]*' "$LOG_DIR/emulator.log" || echo "dropped (lag) 0"; } | tail -n 1 | awk '{print $3}'
+}
+
 # measure RATE: one step of the ladder; prints its JSON.
 measure() {
-    local rate=$1 half=$((RUN_S / 2)) a0 a1 t0 t1 f_mid f_end c_mid c_end actual
+    local rate=$1 half=$((RUN_S / 2)) a0 a1 t0 t1 f_mid f_end c_mid c_end actual d0 d1
+    : >"$LOG_DIR/emulator.log"   # this step's progress lines only
     simulate_start "$rate" >&2
     sleep 15   # the emulator's warm-up and connection
-    a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS
+    a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS; d0=$(emulator_dropped)
     sleep "$half"
     f_mid=$(flink_pending_records || echo null); c_mid=$(clickhouse_lag)
     sleep $((RUN_S - half))
     f_end=$(flink_pending_records || echo null); c_end=$(clickhouse_lag)
-    a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS
+    a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS; d1=$(emulator_dropped)
     simulate_stop >&2
     actual=$(((a1 - a0) / (t1 - t0)))
     jq -cn --argjson rate "$rate" --argjson actual "$actual" --argjson f_mid "${f_mid:-null}" \
-        --argjson f_end "${f_end:-null}" --argjson c_mid "$c_mid" --argjson c_end "$c_end" --argjson s "$RUN_S" '
-        ($rate * 2) as $tol
+        --argjson f_end "${f_end:-null}" --argjson c_mid "$c_mid" --argjson c_end "$c_end" --argjson s "$RUN_S" \
+        --argjson dropped $((d1 - d0)) '
+        ($actual * 2) as $tol
         | {target_rate:$rate, actual_rate:$actual, seconds:$s,
            flink_lag:{mid:$f_mid,end:$f_end}, clickhouse_lag:{mid:$c_mid,end:$c_end},
-           kept_up:($actual >= 0.9 * $rate),
+           emulator_dropped_overdue:$dropped, kept_up:($dropped == 0),
            flink_lag_growing:($f_mid == null or $f_end == null or $f_end - $f_mid > $tol),
            clickhouse_lag_growing:($c_end - $c_mid > $tol)}
         | .steady = (.kept_up and (.flink_lag_growing | not) and (.clickhouse_lag_growing | not))'
