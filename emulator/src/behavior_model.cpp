@@ -32,11 +32,11 @@ BehaviorModel::BehaviorModel(const BehaviorParams& params, Rng rng, const Clock&
       curve_(params.daily_curve),
       events_per_session_(journey_.expected_events()),
       start_ms_(clock.now_ms()),
-      next_arrival_ms_(start_ms_) {
+      next_arrival_ms_(static_cast<double>(start_ms_)) {
     users_.reserve(params_.users);
     for (std::size_t i = 0; i < params_.users; ++i) add_user();
     stats_.new_users = 0;  // the initial population is not "new"
-    next_arrival_ms_ = draw_arrival_after(start_ms_);
+    next_arrival_ms_ = draw_arrival_after(static_cast<double>(start_ms_));
 }
 
 std::size_t BehaviorModel::add_user() {
@@ -62,14 +62,14 @@ double BehaviorModel::session_rate_per_ms(std::int64_t t_ms) const {
     return params_.rate * curve_.factor(t_ms) / events_per_session_ / 1000.0;
 }
 
-std::int64_t BehaviorModel::draw_arrival_after(std::int64_t t_ms) {
+double BehaviorModel::draw_arrival_after(double t_ms) {
     // Thinning (Lewis-Shedler) of a homogeneous process at the peak rate.
     const double max_rate = params_.rate * curve_.max_factor() / events_per_session_ / 1000.0;
-    double t = static_cast<double>(t_ms);
+    double t = t_ms;
     for (;;) {
         t += rng_.exponential(1.0 / max_rate);
         const auto candidate = static_cast<std::int64_t>(std::ceil(t));
-        if (rng_.uniform() * max_rate <= session_rate_per_ms(candidate)) return candidate;
+        if (rng_.uniform() * max_rate <= session_rate_per_ms(candidate)) return t;
     }
 }
 
@@ -130,9 +130,9 @@ void BehaviorModel::start_session(std::int64_t at_ms) {
 
 void BehaviorModel::fill_until_next_arrival() {
     // Sessions that start before (or at) the earliest pending event come first.
-    while (pending_.empty() || next_arrival_ms_ <= pending_.front().ts_ms) {
-        const std::int64_t at = next_arrival_ms_;
-        next_arrival_ms_ = draw_arrival_after(at);
+    while (pending_.empty() || std::ceil(next_arrival_ms_) <= static_cast<double>(pending_.front().ts_ms)) {
+        const auto at = static_cast<std::int64_t>(std::ceil(next_arrival_ms_));
+        next_arrival_ms_ = draw_arrival_after(next_arrival_ms_);
         start_session(at);
     }
 }

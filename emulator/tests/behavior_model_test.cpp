@@ -350,6 +350,28 @@ TEST(BehaviorModel, TheRateFollowsTheDailyCurve) {
     EXPECT_GT(per_hour[20], 3 * per_hour[4]);
 }
 
+// At a high rate sessions start every ~2 ms: the arrival times must not be rounded to the
+// millisecond between draws (that cut 2500 events/s to 1900). Over ten minutes of model time
+// after the first ten (sessions in progress have built up; before the population reaches
+// max_users at about half an hour, when sessions are skipped until users are free again),
+// the rate is the target.
+TEST(BehaviorModel, AHighFlatRateIsTheTarget) {
+    BehaviorParams params;
+    params.rate = 2500;
+    params.daily_curve = false;
+    ManualClock clock(kStartMs);
+    BehaviorModel model(params, Rng(11), clock);
+    constexpr std::int64_t kFrom = kStartMs + 10 * 60'000, kTo = kFrom + 10 * 60'000;
+    std::size_t n = 0;
+    for (;;) {
+        const Event e = model.next();
+        if (e.ts_ms >= kTo) break;
+        if (e.ts_ms >= kFrom) ++n;
+    }
+    const double rate = static_cast<double>(n) / 600.0;
+    EXPECT_NEAR(rate, params.rate, params.rate * 0.05);
+}
+
 TEST(JourneyBuilder, EverySessionStartsWithALandingPageView) {
     BehaviorParams params;
     Catalog catalog(params.categories, params.items, params.item_zipf);
