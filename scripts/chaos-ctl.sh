@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Fault injection and probes for the chaos test (tests/chaos), on the stack of $PIPELINE_HOME.
+# ./pipeline test chaos runs it with the test stack's settings (folder, ports, debug build).
+#
+#   chaos-ctl.sh fresh                   kill our stack (kill -9, it is thrown away), delete its
+#                                        data, start it again with `./pipeline up --no-emulator`
+#   chaos-ctl.sh kill COMPONENT          kill -9 the component's process group, wait until gone
+#   chaos-ctl.sh freeze-kill COMPONENT S SIGSTOP it, wait S seconds (clients keep writing into
+#                                        its sockets), then kill -9: the kill finds work in flight
+#   chaos-ctl.sh start|stop COMPONENT    ./pipeline start|stop COMPONENT (with its health check)
+#   chaos-ctl.sh gateway-metric NAME     a counter of the gateway's /metrics (fails when it is down)
+#   chaos-ctl.sh flink-checkpoints       "completed=N restored=N restored_id=N" of the running job
+#   chaos-ctl.sh clickhouse-inserted     rows ClickHouse inserted since it started (fails when down)
+#   chaos-ctl.sh report FILE             the JSON lines the chaos test wrote, as a table
+#   chaos-ctl.sh down                    kill -9 our stack (after the test; its data is disposable)
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+PIPELINE="$ROOT_DIR/pipeline"
+
+# kill -9 the process group of one of our components (pid file; never anything else).
+kill_component() {
+    local name=$1 pid
+    pid=$(running_pid "$name") || { log "$name is not running"; return 0; }
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while [[ -d /proc/$pid ]] && ((SECONDS < deadline)); do sleep 0.1; done
+    [[ ! -d /proc/$pid ]] || die "$name (pid $pid) survived kill -9"
+    log "$name killed (kill -9, pid $pid)"
+}
+
+freeze_kill() {
+    local name=$1 seconds=$2 pid
+    pid=$(running_pid "$name") || die "$name is not running"
+    kill -STOP -- "-$pid" 2>/dev/null || kill -STOP "$pid"
+    log "$name frozen (SIGSTOP, pid $pid) for ${seconds}s"
+    sleep "$seconds"
+    kill_component "$name"
+}
+
+fresh() {
+    local name
+    for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done
+    rm -rf "$DATA_DIR"
+    mkdir -p "$DATA_DIR"
+    log "local data deleted ($DATA_DIR)"
+    "$PIPELINE" up --no-emulator
+}
+
+# gateway_metric NAME: e.g. gateway_acks_sent_total (counted since the gateway started).
+gateway_metric() {
+    local text
+    text=$(curl -fsS --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/metrics") || return 1
+    sed -n "s/^$1 \([0-9]*\).*/\1/p" <<<"$text" | grep . || return 1
+}
+
+flink_checkpoints() {
+    local base="http://127.0.0.1:$FLINK_REST_PORT" jid stats
+    jid=$(curl -fsS --max-time 2 "$base/jobs/overview" | grep -o '"jid":"[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+    [[ -n $jid ]] || return 1
+    stats=$(curl -fsS --max-time 2 "$base/jobs/$jid/checkpoints") || return 1
+    # counts.completed / counts.restored are numbers; latest.restored is an object with the id.
+    local completed restored restored_id
+    completed=$(grep -o '"completed":[0-9]*' <<<"$stats" | head -n 1 | cut -d: -f2)
+    restored=$(grep -o '"restored":[0-9]*' <<<"$stats" | head -n 1 | cut -d: -f2)
+    restored_id=$(grep -o '"restored":{"id":[0-9]*' <<<"$stats" | head -n 1 | grep -o '[0-9]*$' || true)
+    echo "completed=${completed:-0} restored=${restored:-0} restored_id=${restored_id:-none}"
+}
+
+clickhouse_inserted() {
+    "$ROOT_DIR/scripts/clickhouse.sh" query \
+        "SELECT toUInt64(sum(value)) FROM system.events WHERE event = 'InsertedRows'" 2>/dev/null
+}
+
+# report FILE: one row per JSON line; the fields are flat numbers and strings.
+report() {
+    local file=$1 line
+    [[ -s $file ]] || { echo "(no chaos results in $file)"; return 0; }
+    field() {   # a string field, else a number
+        local v
+        v=$(sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$line")
+        [[ -n $v ]] || v=$(sed -n "s/.*\"$1\":\([^,}\"]*\).*/\1/p" <<<"$line")
+        echo "$v"
+    }
+    printf '%-11s %-6s %10s %10s %10s %12s %10s  %s\n' fault result "restart s" "flow s" \
+        "replay s" "complete s" "idle flush" evidence
+    while IFS= read -r line; do
+        printf '%-11s %-6s %10s %10s %10s %12s %10s  %s\n' "$(field fault)" "$(field result)" \
+            "$(field restart_s)" "$(field flow_s)" "$(field replay_end_s)" "$(field complete_s)" \
+            "$(field idle_flush)" "$(field evidence)"
+    done <"$file"
+    echo "(seconds from the fault: component healthy again, data flowing through it again, replay" \
+         "finished, ClickHouse equal to the oracle)"
+}
+
+case "${1:-}" in
+    fresh) fresh ;;
+    kill) kill_component "${2:?component}" ;;
+    freeze-kill) freeze_kill "${2:?component}" "${3:?seconds}" ;;
+    start|stop) "$PIPELINE" "$1" "${2:?component}" ;;
+    gateway-metric) gateway_metric "${2:?metric name}" ;;
+    flink-checkpoints) flink_checkpoints ;;
+    clickhouse-inserted) clickhouse_inserted ;;
+    report) report "${2:?file}" ;;
+    down) for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done ;;
+    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
