@@ -9,8 +9,8 @@
 #                                        its sockets), then kill -9: the kill finds work in flight
 #   chaos-ctl.sh start|stop COMPONENT    ./pipeline start|stop COMPONENT (with its health check)
 #   chaos-ctl.sh gateway-metric NAME     a counter of the gateway's /metrics (fails when it is down)
-#   chaos-ctl.sh flink-checkpoints       "completed=N restored=N restored_id=N" of the running job
-#   chaos-ctl.sh clickhouse-inserted     rows ClickHouse inserted since it started (fails when down)
+#   chaos-ctl.sh flink-checkpoints       "completed=N latest_id=N restored=N restored_id=N" of the
+#                                        running job (counts, newest completed checkpoint, restored one)
 #   chaos-ctl.sh report FILE             the JSON lines the chaos test wrote, as a table
 #   chaos-ctl.sh down                    kill -9 our stack (after the test; its data is disposable)
 set -euo pipefail
@@ -59,17 +59,14 @@ flink_checkpoints() {
     jid=$(curl -fsS --max-time 2 "$base/jobs/overview" | grep -o '"jid":"[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
     [[ -n $jid ]] || return 1
     stats=$(curl -fsS --max-time 2 "$base/jobs/$jid/checkpoints") || return 1
-    # counts.completed / counts.restored are numbers; latest.restored is an object with the id.
-    local completed restored restored_id
+    # counts.completed / counts.restored are numbers; latest.completed / latest.restored are
+    # objects (or null) with the checkpoint's id.
+    local completed restored latest_id restored_id
     completed=$(grep -o '"completed":[0-9]*' <<<"$stats" | head -n 1 | cut -d: -f2)
     restored=$(grep -o '"restored":[0-9]*' <<<"$stats" | head -n 1 | cut -d: -f2)
-    restored_id=$(grep -o '"restored":{"id":[0-9]*' <<<"$stats" | head -n 1 | grep -o '[0-9]*$' || true)
-    echo "completed=${completed:-0} restored=${restored:-0} restored_id=${restored_id:-none}"
-}
-
-clickhouse_inserted() {
-    "$ROOT_DIR/scripts/clickhouse.sh" query \
-        "SELECT toUInt64(sum(value)) FROM system.events WHERE event = 'InsertedRows'" 2>/dev/null
+    latest_id=$(grep -o '"completed":{[^}]*' <<<"$stats" | head -n 1 | grep -o '"id":[0-9]*' | cut -d: -f2 || true)
+    restored_id=$(grep -o '"restored":{[^}]*' <<<"$stats" | head -n 1 | grep -o '"id":[0-9]*' | cut -d: -f2 || true)
+    echo "completed=${completed:-0} latest_id=${latest_id:-none} restored=${restored:-0} restored_id=${restored_id:-none}"
 }
 
 # report FILE: one row per JSON line; the fields are flat numbers and strings.
@@ -100,8 +97,7 @@ case "${1:-}" in
     start|stop) "$PIPELINE" "$1" "${2:?component}" ;;
     gateway-metric) gateway_metric "${2:?metric name}" ;;
     flink-checkpoints) flink_checkpoints ;;
-    clickhouse-inserted) clickhouse_inserted ;;
     report) report "${2:?file}" ;;
     down) for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
