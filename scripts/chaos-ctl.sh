@@ -38,7 +38,32 @@ freeze_kill() {
     kill_component "$name"
 }
 
-fresh() {
+# The test ports lie in Linux's ephemeral range (32768-60999), so any outgoing connection on this
+# shared machine may hold one for a while (ClickHouse once failed with "Address already in use"
+# on its native port). A start that fails is retried, and the sockets on our ports are shown.
+ports=("$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "${CLICKHOUSE_HTTP_PORT:-8123}" "${CLICKHOUSE_TCP_PORT:-9000}"
+       "$GATEWAY_PORT" "$FLINK_REST_PORT")
+show_port_holders() {
+    local p
+    for p in "${ports[@]}"; do ss -Htanp "sport = :$p" 2>/dev/null | grep -v LISTEN || true; done >&2
+}
+
+# retry WHAT COMMAND...: up to 3 attempts, 5 s apart.
+retry() {
+    local what=$1 attempt; shift
+    for attempt in 1 2 3; do
+        "$@" && return 0
+        warn "$what failed (attempt $attempt of 3); sockets on the stack's ports:"
+        show_port_holders
+        ((attempt == 3)) || sleep 5
+    done
+    return 1
+}
+
+# A start that failed may leave a process that never got healthy: it goes before the next try.
+start_once() { "$PIPELINE" start "$1" || { kill_component "$1"; return 1; }; }
+
+fresh_once() {
     local name
     for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done
     rm -rf "$DATA_DIR"
@@ -91,10 +116,11 @@ report() {
 }
 
 case "${1:-}" in
-    fresh) fresh ;;
+    fresh) retry "starting a fresh stack" fresh_once ;;
     kill) kill_component "${2:?component}" ;;
     freeze-kill) freeze_kill "${2:?component}" "${3:?seconds}" ;;
-    start|stop) "$PIPELINE" "$1" "${2:?component}" ;;
+    start) retry "starting ${2:?component}" start_once "$2" ;;
+    stop) "$PIPELINE" stop "${2:?component}" ;;
     gateway-metric) gateway_metric "${2:?metric name}" ;;
     flink-checkpoints) flink_checkpoints ;;
     report) report "${2:?file}" ;;
