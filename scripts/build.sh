@@ -11,6 +11,7 @@ targets=("${@:3}")
 
 build_cpp() {
     log "building the C++ programs (preset $preset)"
+    cd "$ROOT_DIR"   # cmake --preset reads CMakePresets.json from the working directory
     cmake --preset "$preset" >"$LOG_DIR/cmake-configure-$preset.log" \
         || { cat "$LOG_DIR/cmake-configure-$preset.log" >&2; die "cmake configure failed"; }
     cmake --build --preset "$preset" --parallel "${BUILD_JOBS:-$(nproc)}" \

@@ -8,10 +8,14 @@
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
 #      replayed through it, every ClickHouse object compared with an independent oracle; then
 #      every Grafana panel query run on the ClickHouse it loaded
-#   6. the docker compose file: parses, names every service, ports, shared build scripts
+#   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
+#      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
+#      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
+#      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
+#   7. the docker compose file: parses, names every service, ports, shared build scripts
 # Ends with one line "N passed, N failed" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e compose (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -22,9 +26,9 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e compose)
+((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose)
 for stage in "${STAGES[@]}"; do
-    [[ " unit integration fuzz flink e2e compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
+    [[ " unit integration fuzz flink e2e chaos compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
 
 passed=0
@@ -62,6 +66,13 @@ test_env() {
 test_kafka() { test_env "$ROOT_DIR/scripts/kafka.sh" "$@"; }
 stop_test_kafka() { test_kafka stop || true; }
 stop_test_stack() { test_env "$ROOT_DIR/pipeline" down || true; }
+# write_ctl NAME SCRIPT: $TEST_HOME/NAME runs SCRIPT with the test stack's settings, for tests
+# that stop, start or break components themselves.
+write_ctl() {
+    { echo '#!/usr/bin/env bash'; declare -p T_KAFKA T_KAFKA_CONTROLLER T_CLICKHOUSE T_CLICKHOUSE_TCP T_GATEWAY T_FLINK TEST_HOME
+      declare -f test_env; echo "test_env '$2' \"\$@\""; } >"$TEST_HOME/$1"
+    chmod +x "$TEST_HOME/$1"
+}
 
 # 1. Unit tests, sanitizers on.
 stage_unit() { ctest_suite "c++ unit" unit; }
@@ -73,9 +84,7 @@ stage_integration() {
     stop_test_kafka
     test_kafka wipe
     test_kafka start
-    { echo '#!/usr/bin/env bash'; declare -p T_KAFKA T_KAFKA_CONTROLLER T_CLICKHOUSE T_CLICKHOUSE_TCP T_GATEWAY T_FLINK TEST_HOME
-      declare -f test_env; echo "test_env '$ROOT_DIR/scripts/kafka.sh' \"\$@\""; } >"$TEST_HOME/kafka-ctl.sh"
-    chmod +x "$TEST_HOME/kafka-ctl.sh"
+    write_ctl kafka-ctl.sh "$ROOT_DIR/scripts/kafka.sh"
     KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA KAFKA_CTL="$TEST_HOME/kafka-ctl.sh" ctest_suite "c++ integration" integration
     stop_test_kafka
     trap - EXIT
@@ -136,7 +145,26 @@ stage_e2e() {
     trap - EXIT
 }
 
-# 6. The compose stack, as far as it can be checked without a Docker engine.
+# 6. Fault tolerance: the test (tests/chaos) starts a fresh test stack for each fault itself and
+#    breaks it through chaos-ctl.sh, bound here to the test stack's folder, ports and build.
+stage_chaos() {
+    log "chaos: one fault per fresh test stack, each checked against the oracle"
+    local results="$TEST_HOME/chaos-results.jsonl"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    rm -f "$results"
+    write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
+    CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        ctest_suite "chaos" chaos
+    echo "== recovery times (seconds from the fault; $results) =="
+    "$TEST_HOME/chaos-ctl.sh" report "$results"
+    # The stack is thrown away: kill -9 spares the minute ClickHouse takes to stop.
+    "$TEST_HOME/chaos-ctl.sh" down || true
+    trap - EXIT
+}
+
+# 7. The compose stack, as far as it can be checked without a Docker engine.
 stage_compose() {
     log "checking the docker compose file"
     local status=0 ok failures

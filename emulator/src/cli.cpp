@@ -128,6 +128,9 @@ void build_cli(CLI::App& app, Config& c) {
     replay->add_option("--speed", r.speed,
                        "0 = as fast as possible, 1 = real time, 60 = one hour per minute")
         ->envname("EMULATOR_REPLAY_SPEED");
+    replay->add_option("--max-rate", r.max_rate,
+                       "at most this many events per second (0 = no cap); combines with --speed")
+        ->envname("EMULATOR_REPLAY_MAX_RATE");
     replay->add_option("--batch", r.batch, "events per message")->envname("EMULATOR_REPLAY_BATCH");
     replay->add_option("--disorder-ms", r.disorder_ms,
                        "bounded shuffle: no event is sent after one more than this much later")
@@ -192,6 +195,7 @@ void finish_config(const CLI::App& app, Config& c) {
 
     const auto& r = c.replay;
     check(r.speed >= 0, "--speed must be >= 0");
+    check(r.max_rate >= 0, "--max-rate must be >= 0");
     check(r.batch >= 1, "--batch must be >= 1");
     check(r.disorder_ms >= 0, "--disorder-ms must be >= 0");
     check_probability(r.duplicate_rate, "--duplicate-rate");
@@ -220,8 +224,8 @@ std::string describe(const Config& c) {
             break;
         }
         case Mode::replay:
-            out += fmt::format(" | replay file={} speed={} batch={} disorder_ms={} duplicate_rate={}",
-                               c.replay.file, c.replay.speed, c.replay.batch, c.replay.disorder_ms,
+            out += fmt::format(" | replay file={} speed={} max_rate={} batch={} disorder_ms={} duplicate_rate={}",
+                               c.replay.file, c.replay.speed, c.replay.max_rate, c.replay.batch, c.replay.disorder_ms,
                                c.replay.duplicate_rate);
             break;
         case Mode::load:

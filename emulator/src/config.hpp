@@ -56,6 +56,7 @@ struct ReplayConfig {
     std::string file;
     std::string id_prefix;       // event_id prefix; default: the file's base name
     double speed = 0;            // 0 = as fast as possible, 1 = real time, 60 = a minute per second
+    double max_rate = 0;         // at most this many events per second on average; 0 = no cap
     std::size_t batch = 100;     // events per message
     std::int64_t disorder_ms = 0;
     double duplicate_rate = 0;

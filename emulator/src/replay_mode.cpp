@@ -49,11 +49,13 @@ int run_replay(const Config& config, std::uint64_t seed) {
     const std::vector<ReplayItem> plan = plan_replay(file.rows, rc.disorder_ms, rc.duplicate_rate, rng);
     std::uint64_t duplicates = 0;
     for (const auto& item : plan) duplicates += item.duplicate ? 1 : 0;
-    spdlog::info("replay {}: {} events ({} duplicates added), read in {:.2f} s; speed {}, batch {}, "
+    spdlog::info("replay {}: {} events ({} duplicates added), read in {:.2f} s; speed {}{}, batch {}, "
                  "disorder {} ms, seed {}",
                  rc.file, file.rows.size(), duplicates,
                  std::chrono::duration<double>(steady::now() - read_started).count(),
-                 rc.speed > 0 ? fmt::format("x{}", rc.speed) : std::string("max"), rc.batch,
+                 rc.speed > 0 ? fmt::format("x{}", rc.speed) : std::string("max"),
+                 rc.max_rate > 0 ? fmt::format(", at most {} events/s", rc.max_rate) : std::string(),
+                 rc.batch,
                  rc.disorder_ms, seed);
 
     IoRunner io(1, /*handle_signals=*/true);
@@ -66,11 +68,11 @@ int run_replay(const Config& config, std::uint64_t seed) {
     const auto started = steady::now();
     auto elapsed = [&] { return std::chrono::duration<double>(steady::now() - started).count(); };
     const std::int64_t first_key = plan.empty() ? 0 : plan.front().key_ms;
-    // Paced (--speed > 0): an item is due (key - first key) / speed after the start.
-    auto due_at = [&](const ReplayItem& item) {
+    // Paced (--speed and/or --max-rate): item i is due at its offset after the start.
+    const bool paced = rc.speed > 0 || rc.max_rate > 0;
+    auto due_at = [&](std::size_t i) {
         return started + std::chrono::duration_cast<steady::duration>(
-                             std::chrono::duration<double, std::milli>(
-                                 static_cast<double>(item.key_ms - first_key) / rc.speed));
+                             replay_due_offset(plan[i], i, first_key, rc.speed, rc.max_rate));
     };
     std::vector<Event> batch;
     batch.reserve(rc.batch);
@@ -79,8 +81,8 @@ int run_replay(const Config& config, std::uint64_t seed) {
     bool stopped = false;
     while (next < plan.size() && !stopped) {
         progress.update(client.stats(), elapsed());
-        if (rc.speed > 0) {
-            const auto due = due_at(plan[next]);
+        if (paced) {
+            const auto due = due_at(next);
             if (due > steady::now()) {
                 const auto wait = std::min<steady::duration>(due - steady::now(), 200ms);
                 stopped = io.wait_for_stop(std::chrono::ceil<std::chrono::milliseconds>(wait));
@@ -90,7 +92,7 @@ int run_replay(const Config& config, std::uint64_t seed) {
         const auto now = steady::now();
         batch.clear();
         while (next < plan.size() && batch.size() < rc.batch) {
-            if (rc.speed > 0 && due_at(plan[next]) > now) break;
+            if (paced && due_at(next) > now) break;
             batch.push_back(to_event(file.rows[plan[next].row], prefix));
             ++next;
         }
@@ -131,13 +133,15 @@ int run_replay(const Config& config, std::uint64_t seed) {
         "  bad lines         {}\n"
         "  duplicates sent   {}\n"
         "  events sent       {} (resent after reconnects {}, not sent {})\n"
+        "  connections       {} (lost {})\n"
         "  events acked      {}\n"
         "  events rejected   {}\n"
         "  unacknowledged    {}\n"
         "  duration          {:.2f} s\n"
         "  events/s          {:.1f}\n",
         rc.file, file.lines, file.rows.size(), file.bad_lines, duplicates, s.events_sent,
-        s.events_resent, unsent, s.events_accepted, s.events_rejected, s.unacked_events, duration,
+        s.events_resent, unsent, s.connects, s.disconnects, s.events_accepted, s.events_rejected,
+        s.unacked_events, duration,
         duration > 0 ? static_cast<double>(s.events_accepted) / duration : 0.0);
     for (const auto& e : file.first_errors) fmt::print("  bad line {}: {}\n", e.line, e.reason);
     if (file.bad_lines > file.first_errors.size()) {

@@ -30,4 +30,20 @@ std::vector<ReplayItem> plan_replay(const std::vector<TaobaoRow>& rows, std::int
     return items;
 }
 
+std::chrono::nanoseconds replay_due_offset(const ReplayItem& item, std::size_t index,
+                                           std::int64_t first_key_ms, double speed, double max_rate) {
+    using std::chrono::duration;
+    using std::chrono::duration_cast;
+    std::chrono::nanoseconds due{0};
+    if (speed > 0) {
+        due = duration_cast<std::chrono::nanoseconds>(duration<double, std::milli>(
+            static_cast<double>(item.key_ms - first_key_ms) / speed));
+    }
+    if (max_rate > 0) {
+        due = std::max(due, duration_cast<std::chrono::nanoseconds>(
+                                duration<double>(static_cast<double>(index) / max_rate)));
+    }
+    return due;
+}
+
 }  // namespace pipeline::emulator

@@ -8,6 +8,8 @@
 //   is drawn in [its original's key, ts + D]: it comes after the original and obeys the
 //   same disorder bound (so a duplicate is never a late event downstream).
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -24,5 +26,12 @@ struct ReplayItem {
 
 std::vector<ReplayItem> plan_replay(const std::vector<TaobaoRow>& rows, std::int64_t disorder_ms,
                                     double duplicate_rate, Rng& rng);
+
+// Pacing: when the plan's item number `index` (0-based) is due, counted from the replay's start.
+// --speed s > 0: (key - first key) / s; --max-rate r > 0: index / r (at most r events per second
+// on average, however dense the data); both: the later of the two; neither: zero (as fast as the
+// window allows).
+std::chrono::nanoseconds replay_due_offset(const ReplayItem& item, std::size_t index,
+                                           std::int64_t first_key_ms, double speed, double max_rate);
 
 }  // namespace pipeline::emulator

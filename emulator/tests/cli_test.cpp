@@ -58,6 +58,8 @@ TEST(Cli, GlobalOptionsMayFollowTheSubcommand) {
     ASSERT_TRUE(c.seed.has_value());
     EXPECT_EQ(*c.seed, 3u);
     EXPECT_EQ(c.load.batch, 50u) << "--batch of replay is not load's";
+    EXPECT_EQ(c.replay.max_rate, 0.0) << "no rate cap by default";
+    EXPECT_EQ(parse({"replay", "data.csv", "--max-rate", "150"}).replay.max_rate, 150.0);
 }
 
 TEST(Cli, EnvironmentVariablesSetOptionsAndTheCommandLineWins) {
@@ -89,6 +91,7 @@ TEST(Cli, InvalidValuesAreRejectedAtStartUp) {
     EXPECT_THROW(parse({"simulate", "--funnel", "0.5,0.5,0.5,0.5,1.5"}), std::invalid_argument);
     EXPECT_THROW(parse({"simulate", "--think-max", "1800"}), std::invalid_argument);
     EXPECT_THROW(parse({"replay", "f.csv", "--duplicate-rate", "2"}), std::invalid_argument);
+    EXPECT_THROW(parse({"replay", "f.csv", "--max-rate", "-1"}), std::invalid_argument);
     EXPECT_THROW(parse({"--window", "0"}), std::invalid_argument);
     EXPECT_THROW(parse({"replay"}), CLI::ParseError);  // FILE is required
     EXPECT_THROW(parse({"simulate", "--funnel", "0.5,0.5"}), CLI::ParseError);

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <set>
 
@@ -56,6 +57,31 @@ TEST(Modes, ReplayOfTheSampleThroughDropsDeliversEveryEvent) {
     EXPECT_EQ(accepted.count("taobao-user-behavior-sample.csv:1"), 1u);
     EXPECT_EQ(accepted.count("taobao-user-behavior-sample.csv:4321"), 1u);
     EXPECT_EQ(server.received().size(), 3u);
+}
+
+TEST(Modes, ReplayWithMaxRateIsPacedAndStillDeliversEverything) {
+    // A file of 40 rows within one second: unpaced it goes out in one message at once;
+    // at --max-rate 100 the 40 events take at least 0.39 s, in several messages.
+    const std::string csv = ::testing::TempDir() + "/paced.csv";
+    {
+        std::ofstream out(csv);
+        for (int i = 0; i < 40; ++i) out << "u" << i % 3 << "," << i << ",7,pv,1511544070\n";
+    }
+    TestWsServer server(TestServerOptions{});
+    Config c = config_for(server);
+    c.mode = Mode::replay;
+    c.replay.file = csv;
+    c.replay.max_rate = 100;
+    ::testing::internal::CaptureStdout();
+    const auto started = std::chrono::steady_clock::now();
+    const int code = run_replay(c, 1);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string out = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(code, kExitOk) << out;
+    EXPECT_EQ(server.accepted_events().size(), 40u);
+    EXPECT_GE(took, 0.39);
+    ASSERT_EQ(server.received().size(), 1u);
+    EXPECT_GE(server.received()[0].size(), 4u) << "paced events leave in several messages";
 }
 
 TEST(Modes, ReplayExitsWith2WhenTheGatewayRejectsAnEvent) {

@@ -181,6 +181,23 @@ TEST(ReplayPlan, DuplicatesKeepTheirEventIdComeLaterAndKeepTheBound) {
     EXPECT_NEAR(static_cast<double>(duplicates), 2000.0, 200.0);
 }
 
+TEST(ReplayPacing, MaxRateSpacesItemsEvenlyAndSpeedFollowsTheKeys) {
+    using std::chrono::milliseconds;
+    const ReplayItem a{0, false, 1'000};
+    const ReplayItem b{1, false, 61'000};
+    // Unpaced: everything is due at once.
+    EXPECT_EQ(replay_due_offset(b, 7, 1'000, 0, 0).count(), 0);
+    // --max-rate 100: item i at i / 100 s, whatever the keys.
+    EXPECT_EQ(replay_due_offset(a, 0, 1'000, 0, 100), milliseconds(0));
+    EXPECT_EQ(replay_due_offset(a, 1, 1'000, 0, 100), milliseconds(10));
+    EXPECT_EQ(replay_due_offset(b, 250, 1'000, 0, 100), milliseconds(2'500));
+    // --speed 60: a minute of data per second.
+    EXPECT_EQ(replay_due_offset(b, 1, 1'000, 60, 0), milliseconds(1'000));
+    // Both: the later of the two (the rate caps a dense stretch, the speed a sparse one).
+    EXPECT_EQ(replay_due_offset(b, 1, 1'000, 60, 100), milliseconds(1'000));
+    EXPECT_EQ(replay_due_offset(b, 500, 1'000, 60, 100), milliseconds(5'000));
+}
+
 TEST(ReplaySample, TheTaobaoSampleParsesCompletely) {
     std::ifstream in(std::string(EMULATOR_TESTDATA_DIR) + "/taobao-user-behavior-sample.csv");
     ASSERT_TRUE(in) << "testdata/taobao-user-behavior-sample.csv";

@@ -5,9 +5,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <stdexcept>
 #include <utility>
+
+#include "env.hpp"
 
 namespace test_support {
 namespace net = boost::asio;
@@ -34,11 +35,6 @@ std::string base64(const std::string& in) {
     if (bits > -6) out.push_back(kChars[((val << 8) >> (bits + 8)) & 0x3F]);
     while (out.size() % 4) out.push_back('=');
     return out;
-}
-
-std::string env_or(const char* name, const char* fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
 }
 
 }  // namespace
