@@ -137,10 +137,16 @@ stack_down() { "$ROOT_DIR/pipeline" down -v || true; }
 
 # simulate_start RATE [OPTIONS...]: the emulator's simulated shoppers at RATE events/s, flat
 # (no daily curve), in the background; its JSON summary lands in $LOG_DIR/emulator.log.
+# Users come back after 2 min instead of 30 (--min-session-gap 120, so think times stop at
+# 60 s instead of 600) and the warm-up is 3 min:
+# with the defaults the population must hold every user of the last half hour (about
+# 400 x RATE users: 2M at 5000 events/s, past --max-users' 1M, after which sessions are
+# skipped and the rate falls). A returning user's sessions then merge in Flink (SESSION_GAP
+# is 30 min), which changes the session figures, not the load.
 simulate_start() {
     local rate=$1; shift
     start_bg emulator "$EMULATOR_BIN" simulate --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" \
-        --rate "$rate" --daily-curve false --progress 10 "$@"
+        --rate "$rate" --daily-curve false --min-session-gap 120 --think-max 60 --warmup 180 --progress 10 "$@"
 }
 simulate_stop() { stop_bg emulator INT 30; }
 
