@@ -7,6 +7,7 @@
 #   Settings: BENCH_DURATION (s per run, 10), BENCH_ROUNDS (3), BENCH_PORT_OFFSET (10000), and
 #   each benchmark's own (see the header of bench/<name>.sh).
 set -euo pipefail
+"$(dirname "$0")/install-deps.sh" all   # before bench/lib.sh, which needs jq
 source "$(dirname "$0")/../bench/lib.sh"
 
 ALL=(gateway-ingest gateway-overhead flink freshness system connections)

@@ -12,9 +12,9 @@ jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
 # What running the local stack needs: the JDK and the ClickHouse server (18.16 in Debian 12).
 # The C++ programs' libraries come with the build list.
 runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
-# What the tests need on top: clang with libFuzzer's runtime; docker-compose to validate the
-# compose file (no Docker engine needed for that).
-test_pkgs=(clang libclang-rt-14-dev docker-compose)
+# What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
+# validate the compose file (no Docker engine needed for that); jq for their JSON results.
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq)
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
