@@ -13,7 +13,7 @@ jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
 # The C++ programs' libraries come with the build list.
 runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
-# validate the compose file (no Docker engine needed for that); jq for their JSON results.
+# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines.
 test_pkgs=(clang libclang-rt-14-dev docker-compose jq)
 
 case "${1:-all}" in
