@@ -10,6 +10,8 @@
 //
 //   freshness_probe --gateway-port 8080 [--duration 60] [--interval-ms 200] [--poll-ms 100]
 //                   [--grace 30]      (ClickHouse from CLICKHOUSE_HTTP_PORT / _USER / _PASSWORD)
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,26 +38,19 @@ struct Options {
     double grace_s = 30;  // after the last probe, how long to wait for stragglers
 };
 
-[[noreturn]] void usage(const std::string& why) {
-    std::fprintf(stderr, "freshness_probe: %s\nusage: freshness_probe --gateway-port P [--duration S]"
-                         " [--interval-ms MS] [--poll-ms MS] [--grace S]\n", why.c_str());
-    std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (i + 1 >= argc) usage("missing value for " + a);
-        const std::string v = argv[++i];
-        if (a == "--gateway-port") o.gateway_port = static_cast<std::uint16_t>(std::stoi(v));
-        else if (a == "--duration") o.duration_s = std::stod(v);
-        else if (a == "--interval-ms") o.interval_ms = std::stoi(v);
-        else if (a == "--poll-ms") o.poll_ms = std::stoi(v);
-        else if (a == "--grace") o.grace_s = std::stod(v);
-        else usage("unknown option " + a);
+    CLI::App app{"Freshness probe: send -> visible in ClickHouse's analytics.page_views"};
+    app.add_option("--gateway-port", o.gateway_port, "the gateway's port on 127.0.0.1")->required();
+    app.add_option("--duration", o.duration_s, "seconds of probing")->check(CLI::PositiveNumber);
+    app.add_option("--interval-ms", o.interval_ms, "one probe every this long")->check(CLI::PositiveNumber);
+    app.add_option("--poll-ms", o.poll_ms, "ClickHouse is asked every this long")->check(CLI::PositiveNumber);
+    app.add_option("--grace", o.grace_s, "seconds to wait for the last probes");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
     }
-    if (o.duration_s <= 0 || o.interval_ms <= 0 || o.poll_ms <= 0) usage("values must be > 0");
     return o;
 }
 

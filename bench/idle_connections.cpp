@@ -3,6 +3,7 @@
 // (tests/support/raw_ws_client), so the client itself costs one fd per connection and no
 // event loop. Prints one JSON line: {"connections":N,"upgraded":U,"open_s":T}.
 //   idle_connections --port P --connections N --hold-s S
+#include <CLI/CLI.hpp>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -16,19 +17,14 @@
 #include "raw_ws_client.hpp"
 
 int main(int argc, char** argv) {
-    unsigned port = 8080;
+    std::uint16_t port = 8080;
     std::size_t connections = 10000;
     unsigned hold_s = 10;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        const std::string flag = argv[i];
-        if (flag == "--port") port = std::strtoul(argv[i + 1], nullptr, 10);
-        else if (flag == "--connections") connections = std::strtoul(argv[i + 1], nullptr, 10);
-        else if (flag == "--hold-s") hold_s = std::strtoul(argv[i + 1], nullptr, 10);
-        else {
-            std::fprintf(stderr, "usage: %s --port P --connections N --hold-s S\n", argv[0]);
-            return 2;
-        }
-    }
+    CLI::App app{"Opens N idle WebSocket connections to the gateway and holds them"};
+    app.add_option("--port", port, "the gateway's port on 127.0.0.1");
+    app.add_option("--connections", connections, "connections to open")->check(CLI::PositiveNumber);
+    app.add_option("--hold-s", hold_s, "seconds to hold them");
+    CLI11_PARSE(app, argc, argv);
     // One fd per connection: take the whole hard limit.
     rlimit lim{};
     ::getrlimit(RLIMIT_NOFILE, &lim);

@@ -9,6 +9,7 @@
 //
 //   kafka_baseline_producer --bootstrap 127.0.0.1:9092 --topic T [--duration 10]
 //                           [--event-bytes 200] [--max-in-flight 200000] [--seed 1]
+#include <CLI/CLI.hpp>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <atomic>
@@ -36,31 +37,20 @@ struct Options {
     std::uint64_t seed = 1;
 };
 
-[[noreturn]] void usage(const char* why) {
-    std::fprintf(stderr,
-                 "kafka_baseline_producer: %s\n"
-                 "usage: kafka_baseline_producer --bootstrap HOST:PORT --topic T [--duration S]"
-                 " [--event-bytes N] [--max-in-flight N] [--seed N]\n",
-                 why);
-    std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (a == "-h" || a == "--help") usage("help");
-        if (i + 1 >= argc) usage(("missing value for " + a).c_str());
-        const std::string v = argv[++i];
-        if (a == "--bootstrap") o.bootstrap = v;
-        else if (a == "--topic") o.topic = v;
-        else if (a == "--duration") o.duration_s = std::stod(v);
-        else if (a == "--event-bytes") o.event_bytes = std::stoul(v);
-        else if (a == "--max-in-flight") o.max_in_flight = std::stoul(v);
-        else if (a == "--seed") o.seed = std::stoull(v);
-        else usage(("unknown option " + a).c_str());
+    CLI::App app{"The gateway ingest benchmark's baseline: a plain librdkafka producer"};
+    app.add_option("--bootstrap", o.bootstrap, "Kafka bootstrap servers")->required();
+    app.add_option("--topic", o.topic, "topic")->required();
+    app.add_option("--duration", o.duration_s, "seconds of sending")->check(CLI::PositiveNumber);
+    app.add_option("--event-bytes", o.event_bytes, "approximate size of one event");
+    app.add_option("--max-in-flight", o.max_in_flight, "records in flight at most")->check(CLI::PositiveNumber);
+    app.add_option("--seed", o.seed, "random seed");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
     }
-    if (o.duration_s <= 0) usage("--duration must be > 0");
     return o;
 }
 

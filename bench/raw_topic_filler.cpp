@@ -9,6 +9,7 @@
 //
 //   raw_topic_filler --bootstrap HOST:PORT --topic T --events N [--rate 500]
 //                    [--duplicate-rate 0.01] [--start-ago-s 86400] [--seed 1]
+#include <CLI/CLI.hpp>
 #include <librdkafka/rdkafkacpp.h>
 
 #include <chrono>
@@ -39,30 +40,21 @@ struct Options {
     std::uint64_t seed = 1;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-    std::fprintf(stderr,
-                 "raw_topic_filler: %s\nusage: raw_topic_filler --bootstrap HOST:PORT --topic T --events N"
-                 " [--rate EV_PER_S] [--duplicate-rate P] [--start-ago-s S] [--seed N]\n",
-                 why.c_str());
-    std::exit(2);
-}
-
 Options parse(int argc, char** argv) {
     Options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (i + 1 >= argc) usage("missing value for " + a);
-        const std::string v = argv[++i];
-        if (a == "--bootstrap") o.bootstrap = v;
-        else if (a == "--topic") o.topic = v;
-        else if (a == "--events") o.events = std::stoull(v);
-        else if (a == "--rate") o.rate = std::stod(v);
-        else if (a == "--duplicate-rate") o.duplicate_rate = std::stod(v);
-        else if (a == "--start-ago-s") o.start_ago_s = std::stoll(v);
-        else if (a == "--seed") o.seed = std::stoull(v);
-        else usage("unknown option " + a);
+    CLI::App app{"Fills a raw-events topic with simulated shoppers' events (the Flink benchmark)"};
+    app.add_option("--bootstrap", o.bootstrap, "Kafka bootstrap servers")->required();
+    app.add_option("--topic", o.topic, "topic to fill")->required();
+    app.add_option("--events", o.events, "events to write")->check(CLI::PositiveNumber);
+    app.add_option("--rate", o.rate, "events per second of event time")->check(CLI::PositiveNumber);
+    app.add_option("--duplicate-rate", o.duplicate_rate, "share of events written twice")->check(CLI::Range(0.0, 1.0));
+    app.add_option("--start-ago-s", o.start_ago_s, "event time starts this long before now");
+    app.add_option("--seed", o.seed, "random seed");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        std::exit(app.exit(e));
     }
-    if (o.events == 0 || o.rate <= 0) usage("--events and --rate must be > 0");
     return o;
 }
 
