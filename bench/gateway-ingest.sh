@@ -5,15 +5,11 @@
 # producer settings (bench/kafka_baseline_producer.cpp) writing the same kind of events to the
 # same fresh topic. Baseline and gateway runs alternate for BENCH_ROUNDS rounds of BENCH_DURATION
 # seconds; medians are compared. Goal: gateway / baseline >= 0.5.
-#   Settings: BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"), BENCH_EVENT_BYTES (200),
-#             BENCH_WINDOW (emulator --window: unacked messages per connection, 256, the default)
+#   Settings: the load's (bench/lib.sh): BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"),
+#             BENCH_EVENT_BYTES (200), BENCH_WINDOW (emulator --window, 256, the default)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-CONNECTIONS=${BENCH_CONNECTIONS:-4}
-BATCHES=(${BENCH_BATCHES:-1 50})
-EVENT_BYTES=${BENCH_EVENT_BYTES:-200}
-WINDOW=${BENCH_WINDOW:-256}
 TOPIC=bench.raw
 PARTITIONS=6   # as events.raw (scripts/create-topics.sh)
 BASELINE_BIN="$ROOT_DIR/build/bench/bench/kafka_baseline_producer"
@@ -32,10 +28,7 @@ run_baseline() {  # run_baseline ROUND
 
 run_gateway() {  # run_gateway ROUND BATCH
     local out
-    out=$("$EMULATOR_BIN" load --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" --connections "$CONNECTIONS" \
-        --batch "$2" --window "$WINDOW" --duration "$BENCH_DURATION" --event-bytes "$EVENT_BYTES" --seed "$1" \
-        --log-level warn 2>>"$LOG_DIR/emulator.log" | grep '^{"mode":"load"' | tail -n 1) \
-        || die "emulator load failed (see $LOG_DIR/emulator.log)"
+    out=$(emulator_load "$1" "$2") || die "emulator load failed (see $LOG_DIR/emulator.log)"
     [[ $(jq -r '.events_rejected + .events_unacked' <<<"$out") == 0 ]] \
         || die "emulator load: events rejected or unacknowledged: $out"
     bench_record gateway_ingest gateway "$(jq -c --argjson r "$1" --argjson b "$2" '{round:$r,batch:$b} + .' <<<"$out")"

@@ -8,15 +8,11 @@
 # events/s = messages acked x batch / duration for both (with parsing off the ack cannot count
 # events). Rounds alternate; medians are compared. Goal: subject / baseline >= 0.8.
 # Both settings are benchmark-only (gateway/README.md). No broker is started.
-#   Settings: BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"), BENCH_EVENT_BYTES (200),
-#             BENCH_WINDOW (emulator --window, 256)
+#   Settings: the load's (bench/lib.sh): BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"),
+#             BENCH_EVENT_BYTES (200), BENCH_WINDOW (emulator --window, 256)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-CONNECTIONS=${BENCH_CONNECTIONS:-4}
-BATCHES=(${BENCH_BATCHES:-1 50})
-EVENT_BYTES=${BENCH_EVENT_BYTES:-200}
-WINDOW=${BENCH_WINDOW:-256}
 NOTE="client and gateway share this machine's $NPROC cores; no Kafka (no-op sink)"
 
 stop_gateway() { stop_bg gateway TERM 30 || true; }
@@ -25,9 +21,7 @@ run_load() {  # run_load ROUND KIND BATCH GATEWAY_ENV...
     local round=$1 kind=$2 batch=$3 out rate
     shift 3
     start_gateway "$@"
-    out=$("$EMULATOR_BIN" load --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" --connections "$CONNECTIONS" \
-        --batch "$batch" --window "$WINDOW" --duration "$BENCH_DURATION" --event-bytes "$EVENT_BYTES" \
-        --seed "$round" --log-level warn 2>>"$LOG_DIR/emulator.log" | grep '^{"mode":"load"' | tail -n 1 || true)
+    out=$(emulator_load "$round" "$batch" || true)
     stop_gateway
     [[ -n $out ]] || die "emulator load printed no result (see $LOG_DIR/emulator.log)"
     rate=$(jq -r --argjson b "$batch" '.messages_acked * $b / .duration_s' <<<"$out")

@@ -126,6 +126,22 @@ start_gateway() {
         || { tail -n 20 "$LOG_DIR/gateway.log" >&2; die "the gateway did not become healthy"; }
 }
 
+# --- emulator load (gateway-ingest, gateway-overhead) ----------------------------------------
+# The load both gateway benchmarks drive, with the same settings: BENCH_CONNECTIONS (4),
+# BENCH_BATCHES ("1 50"), BENCH_EVENT_BYTES (200), BENCH_WINDOW (emulator --window, 256).
+CONNECTIONS=${BENCH_CONNECTIONS:-4}
+BATCHES=(${BENCH_BATCHES:-1 50})
+EVENT_BYTES=${BENCH_EVENT_BYTES:-200}
+WINDOW=${BENCH_WINDOW:-256}
+
+# emulator_load SEED BATCH: one BENCH_DURATION run of `emulator load` against the gateway;
+# prints its JSON summary line. Fails when the emulator or the pipeline does.
+emulator_load() {
+    "$EMULATOR_BIN" load --url "ws://127.0.0.1:$GATEWAY_PORT/ws/events" --connections "$CONNECTIONS" \
+        --batch "$2" --window "$WINDOW" --duration "$BENCH_DURATION" --event-bytes "$EVENT_BYTES" \
+        --seed "$1" --log-level warn 2>>"$LOG_DIR/emulator.log" | grep '^{"mode":"load"' | tail -n 1
+}
+
 # --- the whole pipeline -----------------------------------------------------------------------
 # stack_up: a fresh `./pipeline up --no-emulator` on the benchmark's ports and folder (release).
 stack_up() {
