@@ -8,7 +8,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -21,13 +20,14 @@ import java.time.Duration;
  * counted; everything else is forwarded and, since watermarks only grow, has ts above every downstream
  * watermark.
  *
- * <p>An event_id is remembered for {@code retention} in BOTH time domains: until the watermark reaches
- * max(ts, watermark at arrival) + retention (event-time timer) and, after that, until {@code retention} of
- * wall-clock time has passed since it was first seen (processing-time timer). The second condition matters
- * after an idle flush: the watermark then jumps from replayed history to "now", and without it a second
- * replay of the same history minutes later would no longer be recognised as duplicates (it would show up as
- * late events). A processing-time state TTL ({@code ttl}, 0 = none) is an upper bound, for a watermark that
- * never advances.
+ * <p>An event_id is remembered for {@code ttl} of wall-clock time after its first copy: a processing-time
+ * state TTL, and no timers. The SPEC asks for at least 24 h of <em>event</em> time; a TTL of 48 h gives
+ * that whenever event time advances at least half as fast as the wall clock, which live traffic always
+ * does (the idle flush ties the watermark to the wall clock) and so does any replay at half speed or
+ * faster. A second replay of the same history within the TTL is recognised too, even after an idle flush
+ * made that history final. Per-id timers would free ids sooner in event time, but cost two timer-heap
+ * operations per event and double the checkpointed state; the profile of the catch-up benchmark showed
+ * them as the largest cost of this operator.
  *
  * <p>Run it through {@link DeduplicateOperator}, which also restores the watermark floor after a restore.
  */
@@ -35,16 +35,17 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Eve
     private static final long serialVersionUID = 1L;
     public static final OutputTag<LateEvent> LATE = new OutputTag<>("late-events", TypeInformation.of(LateEvent.class));
 
-    private final long retentionMs;
     private final long ttlMs;
-    /** Processing time when the id was first seen. */
+    /** Processing time when the id was first seen (the value is informative; presence is what counts). */
     private transient ValueState<Long> seenAt;
     /** Watermark reached before the last restore; lateness uses max(current watermark, floor). */
     private long watermarkFloor = Long.MIN_VALUE;
 
-    /** @param ttlMs processing-time TTL of the state (upper bound); 0 disables */
-    public DeduplicateFunction(long retentionMs, long ttlMs) {
-        this.retentionMs = retentionMs;
+    /** @param ttlMs how long (wall clock) an id is remembered after its first copy; > 0 */
+    public DeduplicateFunction(long ttlMs) {
+        if (ttlMs <= 0) {
+            throw new IllegalArgumentException("the de-duplication TTL must be > 0");
+        }
         this.ttlMs = ttlMs;
     }
 
@@ -55,12 +56,13 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Eve
     @Override
     public void open(OpenContext openContext) {
         ValueStateDescriptor<Long> desc = new ValueStateDescriptor<>("seen-at", Types.LONG);
-        if (ttlMs > 0) {
-            desc.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMs))
-                    .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                    .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                    .build());
-        }
+        desc.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMs))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                // Expired ids leave memory as state is accessed: one entry checked per access (the default
+                // is 5) keeps pace with one insert per event at a fifth of the cost.
+                .cleanupIncrementally(1, false)
+                .build());
         seenAt = getRuntimeContext().getState(desc);
     }
 
@@ -71,32 +73,11 @@ public class DeduplicateFunction extends KeyedProcessFunction<String, Event, Eve
         }
         seenAt.update(ctx.timerService().currentProcessingTime());
         long watermark = Math.max(ctx.timerService().currentWatermark(), watermarkFloor);
-        ctx.timerService().registerEventTimeTimer(plus(Math.max(event.ts, watermark), retentionMs));
         if (event.ts <= watermark) {
             ctx.output(LATE, new LateEvent(event.eventId, event.userId, event.type, event.page, event.ts,
                     event.clientSessionId == null ? "" : event.clientSessionId, watermark));
         } else {
             out.collect(event);
         }
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Event> out) throws Exception {
-        Long seen = seenAt.value();
-        if (seen == null) {
-            return;
-        }
-        if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
-            long due = plus(seen, retentionMs);
-            if (ctx.timerService().currentProcessingTime() < due) {
-                ctx.timerService().registerProcessingTimeTimer(due);
-                return;
-            }
-        }
-        seenAt.clear();
-    }
-
-    private static long plus(long a, long b) {
-        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 }

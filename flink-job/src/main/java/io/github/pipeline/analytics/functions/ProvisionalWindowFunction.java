@@ -68,6 +68,8 @@ public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunctio
         EmitState st = emitState.value();
         if (st == null) {
             st = new EmitState();
+        } else if (st.dirty && st.timer != 0) {
+            return;   // already due for the pending provisional emission: nothing to write
         }
         st.dirty = true;
         if (st.timer == 0) {

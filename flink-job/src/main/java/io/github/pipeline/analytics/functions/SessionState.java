@@ -12,6 +12,8 @@ public class SessionState {
     public long version;
     /** Pending provisional processing-time timer, 0 = none. */
     public long timer;
+    /** The one pending session-close check (event time), 0 = none; re-armed lazily, see SessionizeFunction. */
+    public long closeTimer;
 
     public SessionState() {}
 }

@@ -99,8 +99,6 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Clea
                 s = new SessionState();
                 s.start = timestamp;
             }
-            // The previous close timer (old end + gap) is NOT deleted: it may be the very same timer as a
-            // buffered bucket at that timestamp. When it fires it finds end + gap > timestamp and does nothing.
             s.end = timestamp;
             String sessionId = userId + ":" + s.start;
             List<String> types = new ArrayList<>(group.size());
@@ -117,12 +115,24 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Clea
                 s.timer = now + provisionalIntervalMs;
                 ctx.timerService().registerProcessingTimeTimer(s.timer);
             }
-            ctx.timerService().registerEventTimeTimer(s.end + gapMs);
-            session.update(s);
-        } else if (s != null && timestamp >= s.end + gapMs) {
-            close(userId, s, now, ctx);
-            session.clear();
         }
+        if (s == null) {
+            return;
+        }
+        // One close check per session at a time, re-armed lazily: it is set to end + gap when the session
+        // starts and, when it fires while the session has grown since, moved to the new end + gap. Moving it
+        // on every event would cost a timer per event (and a heap of them: one per event of the last gap).
+        // It may be the very timer of a buffered bucket at the same timestamp; the bucket is handled above.
+        if (s.closeTimer == 0 || s.closeTimer == timestamp) {
+            if (timestamp >= s.end + gapMs) {
+                close(userId, s, now, ctx);
+                session.clear();
+                return;
+            }
+            s.closeTimer = s.end + gapMs;
+            ctx.timerService().registerEventTimeTimer(s.closeTimer);
+        }
+        session.update(s);
     }
 
     private void close(String userId, SessionState s, long now, OnTimerContext ctx) {

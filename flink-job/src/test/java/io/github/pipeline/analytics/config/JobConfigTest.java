@@ -28,7 +28,7 @@ class JobConfigTest {
         assertEquals(30 * 60_000, c.sessionGapMs);
         assertEquals(List.of("page_view", "click", "purchase"), c.funnelSteps);
         assertEquals(2_000, c.provisionalIntervalMs);
-        assertEquals(24 * 3_600_000L, c.dedupRetentionMs);
+        assertEquals(48 * 3_600_000L, c.dedupTtlMs);
         assertEquals(10_000, c.checkpointIntervalMs);
         assertEquals(1, c.parallelism);
         assertEquals(8081, c.restPort);

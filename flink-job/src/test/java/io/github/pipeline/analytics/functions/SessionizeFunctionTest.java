@@ -75,6 +75,27 @@ class SessionizeFunctionTest {
     }
 
     @Test
+    void aLongSessionKeepsOneCloseTimerNotOnePerEvent() throws Exception {
+        var h = harness();
+        int n = 100;
+        for (int i = 0; i < n; i++) {
+            long ts = T + i * 60_000L;
+            h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
+            h.processWatermark(ts);   // each event is processed (leaves its buffer) before the next arrives
+        }
+        // the provisional timer aside, one event-time timer: the lazily re-armed close check
+        assertEquals(1, h.numEventTimeTimers());
+        long last = T + (n - 1) * 60_000L;
+        h.processWatermark(last + GAP - 1);
+        assertTrue(finals(h).isEmpty(), "open: no provisional timer fired, nothing final");
+        assertEquals(1, h.numEventTimeTimers(), "still open one ms before last + gap");
+        h.processWatermark(last + GAP);
+        assertEquals(List.of(session("u", T, last, n, n, 0, 1)), finals(h));
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
     void sessionClosesWhenWatermarkReachesLastEventPlusGap() throws Exception {
         var h = harness();
         h.processElement(ev("1", "u", "purchase", "", T), T);
