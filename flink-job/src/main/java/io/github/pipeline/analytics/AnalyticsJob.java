@@ -5,6 +5,7 @@ import io.github.pipeline.analytics.functions.ConversionFunction;
 import io.github.pipeline.analytics.functions.DeduplicateFunction;
 import io.github.pipeline.analytics.functions.DeduplicateOperator;
 import io.github.pipeline.analytics.functions.EventsPerTypeFunction;
+import io.github.pipeline.analytics.functions.LocalWindowCountOperator;
 import io.github.pipeline.analytics.functions.PageViewsFunction;
 import io.github.pipeline.analytics.functions.RouteInvalidFunction;
 import io.github.pipeline.analytics.functions.SessionizeFunction;
@@ -22,6 +23,7 @@ import io.github.pipeline.analytics.model.ParsedRecord;
 import io.github.pipeline.analytics.model.SessionRecord;
 import io.github.pipeline.analytics.model.UniqueUsersRecord;
 import io.github.pipeline.analytics.model.UserDayRecord;
+import io.github.pipeline.analytics.model.WindowCount;
 import io.github.pipeline.analytics.sinks.Output;
 import io.github.pipeline.analytics.sinks.OutputSinks;
 import io.github.pipeline.analytics.watermarks.IdleFlushWatermarkStrategy;
@@ -42,8 +44,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * source (parse once, per-partition idle-flush watermarks)
  *   -> route-invalid ---------------------------------------------> dead letters
  *   -> keyBy(event_id) dedup-late (first copy wins, then late?) ---> late events
- *        -> keyBy(minute|type)  events-per-type
- *        -> page_view only: keyBy(minute|page) page-views, unique-users-per-page
+ *        -> count locally -> keyBy(minute|type) events-per-type
+ *        -> page_view only: count locally -> keyBy(minute|page) page-views
+ *                           keyBy(minute|page) unique-users-per-page
  *        -> page_view/purchase: keyBy(minute) conversion
  *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions
  *             -> user-days (retention input; same key, chained)
@@ -51,6 +54,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class AnalyticsJob {
     public static final String SOURCE_UID = "source-raw-events";
+    private static final TypeInformation<WindowCount> WINDOW_COUNT = TypeInformation.of(WindowCount.class);
 
     private AnalyticsJob() {}
 
@@ -82,8 +86,12 @@ public final class AnalyticsJob {
                         new DeduplicateOperator(new DeduplicateFunction(config.dedupTtlMs)))
                 .uid("dedup-late");
 
+        // Plain counts are summed locally first, so the shuffle carries partial counts, not every event.
         SingleOutputStreamOperator<EventsPerTypeRecord> eventsPerType = onTime
-                .keyBy(EventsPerTypeFunction::keyOf, Types.STRING)
+                .transform("Count events per type locally", WINDOW_COUNT,
+                        new LocalWindowCountOperator(EventsPerTypeFunction::keyOf, config.localAggregationMs))
+                .uid("local-events-per-type")
+                .keyBy(c -> c.key, Types.STRING)
                 .process(new EventsPerTypeFunction(interval))
                 .uid("events-per-type").name("Events per type (1 min)");
 
@@ -92,7 +100,10 @@ public final class AnalyticsJob {
                 .uid("filter-page-views").name("page_view events");
 
         SingleOutputStreamOperator<PageViewsRecord> pageViews = pageViewEvents
-                .keyBy(PageViewsFunction::keyOf, Types.STRING)
+                .transform("Count page views locally", WINDOW_COUNT,
+                        new LocalWindowCountOperator(PageViewsFunction::keyOf, config.localAggregationMs))
+                .uid("local-page-views")
+                .keyBy(c -> c.key, Types.STRING)
                 .process(new PageViewsFunction(interval))
                 .uid("page-views").name("Page views (1 min)");
 

@@ -42,6 +42,7 @@ public final class JobConfig implements Serializable {
         SESSION_GAP("30 min", "inactivity gap that starts a new session (a gap of exactly this starts one)"),
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
         PROVISIONAL_INTERVAL("2 s", "how often open windows/sessions/days publish changed provisional values"),
+        LOCAL_AGGREGATION("200 ms", "events per type and page views are summed locally for up to this long before the shuffle (adds at most this to their provisional latency; exactness does not depend on it)"),
         DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (state TTL); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
         CHECKPOINT_INTERVAL("10 s", "checkpoint interval"),
         CHECKPOINT_DIR("file:///tmp/flink-checkpoints", "checkpoint directory (local mode; cluster mode only if set)"),
@@ -78,6 +79,7 @@ public final class JobConfig implements Serializable {
     public final long sessionGapMs;
     public final List<String> funnelSteps;
     public final long provisionalIntervalMs;
+    public final long localAggregationMs;
     public final long dedupTtlMs;
     public final long checkpointIntervalMs;
     public final String checkpointDir;
@@ -113,6 +115,7 @@ public final class JobConfig implements Serializable {
         sessionGapMs = duration(Setting.SESSION_GAP, false);
         funnelSteps = funnel(get(Setting.FUNNEL_STEPS));
         provisionalIntervalMs = duration(Setting.PROVISIONAL_INTERVAL, false);
+        localAggregationMs = duration(Setting.LOCAL_AGGREGATION, false);
         dedupTtlMs = duration(Setting.DEDUP_TTL, false);
         checkpointIntervalMs = duration(Setting.CHECKPOINT_INTERVAL, false);
         checkpointDir = nonEmpty(Setting.CHECKPOINT_DIR);

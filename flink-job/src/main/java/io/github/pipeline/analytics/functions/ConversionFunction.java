@@ -14,7 +14,7 @@ import org.apache.flink.api.common.typeinfo.Types;
  * converted (users with both). Key: {@code windowStart|}. Other event types change nothing; a window that
  * only saw other types has no state and publishes nothing (feed it page_view and purchase events only).
  */
-public class ConversionFunction extends ProvisionalWindowFunction<ConversionRecord> {
+public class ConversionFunction extends ProvisionalWindowFunction<Event, ConversionRecord> {
     private static final long serialVersionUID = 1L;
     public static final String PAGE_VIEW = "page_view";
     public static final String PURCHASE = "purchase";

@@ -1,13 +1,14 @@
 package io.github.pipeline.analytics.functions;
 
 import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.WindowCount;
 import io.github.pipeline.analytics.model.EventsPerTypeRecord;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** Per (minute, type): the number of events. Key: {@code windowStart|type}. */
-public class EventsPerTypeFunction extends ProvisionalWindowFunction<EventsPerTypeRecord> {
+/** Per (minute, type): the number of events, summed from partial counts ({@link LocalWindowCountOperator}). Key: {@code windowStart|type}. */
+public class EventsPerTypeFunction extends ProvisionalWindowFunction<WindowCount, EventsPerTypeRecord> {
     private static final long serialVersionUID = 1L;
     private transient ValueState<Long> count;
 
@@ -25,9 +26,9 @@ public class EventsPerTypeFunction extends ProvisionalWindowFunction<EventsPerTy
     }
 
     @Override
-    protected boolean add(Event event) throws Exception {
+    protected boolean add(WindowCount partial) throws Exception {
         Long c = count.value();
-        count.update(c == null ? 1L : c + 1);
+        count.update(c == null ? partial.count : c + partial.count);
         return true;
     }
 

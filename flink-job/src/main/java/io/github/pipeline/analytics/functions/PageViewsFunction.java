@@ -1,13 +1,14 @@
 package io.github.pipeline.analytics.functions;
 
 import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.WindowCount;
 import io.github.pipeline.analytics.model.PageViewsRecord;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
-/** Per (minute, page): the number of page_view events (feed it page_view events only). Key: {@code windowStart|page}. */
-public class PageViewsFunction extends ProvisionalWindowFunction<PageViewsRecord> {
+/** Per (minute, page): the number of page_view events, summed from partial counts of page_view events only. Key: {@code windowStart|page}. */
+public class PageViewsFunction extends ProvisionalWindowFunction<WindowCount, PageViewsRecord> {
     private static final long serialVersionUID = 1L;
     private transient ValueState<Long> views;
 
@@ -25,9 +26,9 @@ public class PageViewsFunction extends ProvisionalWindowFunction<PageViewsRecord
     }
 
     @Override
-    protected boolean add(Event event) throws Exception {
+    protected boolean add(WindowCount partial) throws Exception {
         Long c = views.value();
-        views.update(c == null ? 1L : c + 1);
+        views.update(c == null ? partial.count : c + partial.count);
         return true;
     }
 

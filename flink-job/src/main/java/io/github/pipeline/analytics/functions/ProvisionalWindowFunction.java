@@ -1,6 +1,5 @@
 package io.github.pipeline.analytics.functions;
 
-import io.github.pipeline.analytics.model.Event;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -11,14 +10,18 @@ import org.apache.flink.util.Collector;
 
 /**
  * A tumbling 1-minute event-time window per key, keyed by {@link #key(long, String)} = window start + "|" +
- * dimension. Publishes the current total (never a delta) at most {@code provisionalIntervalMs} after it
- * changed, and the final value when the watermark passes the window end; then all state and timers of the
- * key are gone. Nothing is emitted when nothing changed since the last emission. Every emission carries
- * version = max(now, previous version + 1).
+ * dimension. Publishes the current total (never a delta) while the window is open, throttled to one
+ * provisional value per {@code provisionalIntervalMs} with both edges: a change is published at once if
+ * nothing was published for the key in the last interval (so a new window or page shows up without
+ * waiting), otherwise when the interval since the last publication is over. The final value follows when
+ * the watermark passes the window end; then all state and timers of the key are gone. Nothing is emitted
+ * when nothing changed since the last emission. Every emission carries version = max(now, previous
+ * version + 1).
  *
- * <p>Relies on the upstream lateness filter: no element arrives with ts at or below the watermark.
+ * <p>Relies on the upstream lateness filter: no element arrives for a window the watermark has closed.
+ * The input is an event or, for plain counts, a partial count from {@link LocalWindowCountOperator}.
  */
-public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunction<String, Event, OUT> {
+public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFunction<String, IN, OUT> {
     private static final long serialVersionUID = 1L;
     private final long provisionalIntervalMs;
     private transient ValueState<EmitState> emitState;
@@ -49,8 +52,8 @@ public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunctio
     /** Create the subclass's state handles. */
     protected abstract void openState() throws Exception;
 
-    /** Adds the event to the window's state; returns whether the published value changes. */
-    protected abstract boolean add(Event event) throws Exception;
+    /** Adds the input (an event, or a partial count) to the window's state; returns whether the published value changes. */
+    protected abstract boolean add(IN input) throws Exception;
 
     /** The current value of the window; may return null for "nothing to publish". */
     protected abstract OUT result(long windowStartMs, String dimension, long version) throws Exception;
@@ -59,21 +62,28 @@ public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunctio
     protected abstract void clearState();
 
     @Override
-    public void processElement(Event event, Context ctx, Collector<OUT> out) throws Exception {
-        long windowStart = TimeBuckets.minuteStart(event.ts);
+    public void processElement(IN input, Context ctx, Collector<OUT> out) throws Exception {
+        long windowStart = windowStartOf(ctx.getCurrentKey());
         ctx.timerService().registerEventTimeTimer(windowStart + TimeBuckets.MINUTE_MS - 1);
-        if (!add(event)) {
+        if (!add(input)) {
             return;
         }
         EmitState st = emitState.value();
         if (st == null) {
             st = new EmitState();
-        } else if (st.dirty && st.timer != 0) {
-            return;   // already due for the pending provisional emission: nothing to write
+        } else if (st.timer != 0) {
+            if (!st.dirty) {
+                st.dirty = true;
+                emitState.update(st);
+            }
+            return;   // the trailing publication is scheduled already
         }
+        long now = ctx.timerService().currentProcessingTime();
         st.dirty = true;
-        if (st.timer == 0) {
-            st.timer = ctx.timerService().currentProcessingTime() + provisionalIntervalMs;
+        if (now >= st.quietUntil) {
+            emit(ctx.getCurrentKey(), st, now, out);   // leading edge: nothing published lately
+        } else {
+            st.timer = st.quietUntil;
             ctx.timerService().registerProcessingTimeTimer(st.timer);
         }
         emitState.update(st);
@@ -107,6 +117,7 @@ public abstract class ProvisionalWindowFunction<OUT> extends KeyedProcessFunctio
         long version = Versions.next(st.version, nowMs);
         OUT record = result(windowStartOf(key), dimensionOf(key), version);
         st.dirty = false;
+        st.quietUntil = nowMs + provisionalIntervalMs;
         if (record != null) {
             st.version = version;
             out.collect(record);

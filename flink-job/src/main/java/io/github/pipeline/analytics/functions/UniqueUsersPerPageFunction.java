@@ -9,7 +9,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 
 /** Per (minute, page): distinct users with a page_view (feed it page_view events only). Key: {@code windowStart|page}. */
-public class UniqueUsersPerPageFunction extends ProvisionalWindowFunction<UniqueUsersRecord> {
+public class UniqueUsersPerPageFunction extends ProvisionalWindowFunction<Event, UniqueUsersRecord> {
     private static final long serialVersionUID = 1L;
     private transient MapState<String, Boolean> users;
     private transient ValueState<Long> count;

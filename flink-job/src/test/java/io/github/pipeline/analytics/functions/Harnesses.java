@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.functions;
 
 import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.WindowCount;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -25,6 +26,11 @@ final class Harnesses {
 
     static Event ev(String id, String user, String type, String page, long ts) {
         return new Event(id, user, type, page, ts, null);
+    }
+
+    /** The partial count of a single event, as {@link LocalWindowCountOperator} would send it. */
+    static WindowCount one(KeySelector<Event, String> keyOf, Event e) throws Exception {
+        return new WindowCount(keyOf.getKey(e), TimeBuckets.minuteStart(e.ts), 1);
     }
 
     static <T> List<T> side(KeyedOneInputStreamOperatorTestHarness<?, ?, ?> h, OutputTag<T> tag) {

@@ -4,6 +4,7 @@ import io.github.pipeline.analytics.model.ConversionRecord;
 import io.github.pipeline.analytics.model.EventsPerTypeRecord;
 import io.github.pipeline.analytics.model.PageViewsRecord;
 import io.github.pipeline.analytics.model.UniqueUsersRecord;
+import io.github.pipeline.analytics.model.WindowCount;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
 import static io.github.pipeline.analytics.functions.Harnesses.assertNothingLeft;
 import static io.github.pipeline.analytics.functions.Harnesses.ev;
 import static io.github.pipeline.analytics.functions.Harnesses.keyed;
+import static io.github.pipeline.analytics.functions.Harnesses.one;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,44 +21,48 @@ class WindowFunctionsTest {
     private static final long END = W + 59_999;
 
     @Test
-    void provisionalValuesAreTotalsWithGrowingVersionsThenFinal() throws Exception {
-        var h = keyed(new EventsPerTypeFunction(2_000), EventsPerTypeFunction::keyOf);
+    void provisionalValuesAreThrottledTotalsWithGrowingVersionsThenFinal() throws Exception {
+        var h = keyed(new EventsPerTypeFunction(2_000), (WindowCount c) -> c.key);
         h.setProcessingTime(1_000);
-        h.processElement(ev("a", "u1", "click", "", W + 1), W + 1);
-        h.processElement(ev("b", "u2", "click", "", W + 2), W + 2);
-        h.processElement(ev("c", "u2", "purchase", "", W + 3), W + 3);
-        assertTrue(h.extractOutputValues().isEmpty());
-        h.setProcessingTime(3_000);
-        assertEquals(List.of(new EventsPerTypeRecord(W, "click", 2, 3_000), new EventsPerTypeRecord(W, "purchase", 1, 3_000)),
+        h.processElement(one(EventsPerTypeFunction::keyOf, ev("a", "u1", "click", "", W + 1)), W + 1);
+        h.processElement(one(EventsPerTypeFunction::keyOf, ev("b", "u2", "click", "", W + 2)), W + 2);
+        h.processElement(one(EventsPerTypeFunction::keyOf, ev("c", "u2", "purchase", "", W + 3)), W + 3);
+        // leading edge: each key's first change is published at once; "b" waits for the interval
+        assertEquals(List.of(new EventsPerTypeRecord(W, "click", 1, 1_000), new EventsPerTypeRecord(W, "purchase", 1, 1_000)),
                 sorted(h.extractOutputValues()));
-        h.setProcessingTime(4_000); // unchanged: nothing new
-        assertEquals(2, h.extractOutputValues().size());
+        h.setProcessingTime(2_999);
+        assertEquals(2, h.extractOutputValues().size(), "throttled: at most one value per 2 s and key");
+        h.setProcessingTime(3_000); // trailing edge
+        assertEquals(new EventsPerTypeRecord(W, "click", 2, 3_000), h.extractOutputValues().get(2));
+        h.setProcessingTime(6_000); // unchanged: nothing new
+        assertEquals(3, h.extractOutputValues().size());
 
-        h.processElement(ev("d", "u3", "click", "", W + 59_999), W + 59_999);
-        h.setProcessingTime(6_000);
+        h.processElement(one(EventsPerTypeFunction::keyOf, ev("d", "u3", "click", "", W + 59_999)), W + 59_999);
         List<EventsPerTypeRecord> out = h.extractOutputValues();
-        assertEquals(new EventsPerTypeRecord(W, "click", 3, 6_000), out.get(2), "a total, not a delta");
+        assertEquals(new EventsPerTypeRecord(W, "click", 3, 6_000), out.get(3), "quiet for 2 s: at once, a total, not a delta");
 
-        h.processElement(ev("e", "u3", "click", "", W + 10), W + 10);
+        h.processElement(one(EventsPerTypeFunction::keyOf, ev("e", "u3", "click", "", W + 10)), W + 10);
         h.processWatermark(END); // final before the provisional timer: same processing ms -> version + 1 still newer
         out = h.extractOutputValues();
-        assertEquals(new EventsPerTypeRecord(W, "click", 4, 6_001), out.get(3));
-        assertEquals(4, out.size(), "purchase unchanged since its last emission");
+        assertEquals(new EventsPerTypeRecord(W, "click", 4, 6_001), out.get(4));
+        assertEquals(5, out.size(), "purchase unchanged since its last emission");
         assertNothingLeft(h);
         h.close();
     }
 
     @Test
-    void finalValueWithoutProvisional() throws Exception {
-        var h = keyed(new PageViewsFunction(2_000), PageViewsFunction::keyOf);
+    void aNewPageIsPublishedAtOnceAndItsFinalValueAtTheWindowEnd() throws Exception {
+        var h = keyed(new PageViewsFunction(2_000), (WindowCount c) -> c.key);
         h.setProcessingTime(500);
-        h.processElement(ev("a", "u1", "page_view", "/x", W), W);
-        h.processElement(ev("b", "u1", "page_view", "/x", W + 5), W + 5);
-        h.processElement(ev("c", "u1", "page_view", "/y", W + 60_000), W + 60_000); // next window
+        h.processElement(one(PageViewsFunction::keyOf, ev("a", "u1", "page_view", "/x", W)), W);
+        h.processElement(one(PageViewsFunction::keyOf, ev("b", "u1", "page_view", "/x", W + 5)), W + 5);
+        h.processElement(one(PageViewsFunction::keyOf, ev("c", "u1", "page_view", "/y", W + 60_000)), W + 60_000); // next window
+        assertEquals(List.of(new PageViewsRecord(W, "/x", 1, 500), new PageViewsRecord(W + 60_000, "/y", 1, 500)),
+                h.extractOutputValues());
         h.processWatermark(END);
-        assertEquals(List.of(new PageViewsRecord(W, "/x", 2, 500)), h.extractOutputValues());
+        assertEquals(new PageViewsRecord(W, "/x", 2, 501), h.extractOutputValues().get(2));
         h.processWatermark(END + 60_000);
-        assertEquals(new PageViewsRecord(W + 60_000, "/y", 1, 500), h.extractOutputValues().get(1));
+        assertEquals(3, h.extractOutputValues().size(), "/y unchanged since it was published");
         assertNothingLeft(h);
         h.close();
     }
@@ -64,16 +70,17 @@ class WindowFunctionsTest {
     @Test
     void uniqueUsersOnlyChangeOnNewUsers() throws Exception {
         var h = keyed(new UniqueUsersPerPageFunction(2_000), UniqueUsersPerPageFunction::keyOf);
-        h.setProcessingTime(0);
+        h.setProcessingTime(10_000);
         h.processElement(ev("a", "u1", "page_view", "/x", W + 1), W + 1);
         h.processElement(ev("b", "u1", "page_view", "/x", W + 2), W + 2);
-        h.setProcessingTime(2_000);
+        h.setProcessingTime(12_000);
         h.processElement(ev("c", "u1", "page_view", "/x", W + 3), W + 3);
-        h.setProcessingTime(10_000);
-        assertEquals(List.of(new UniqueUsersRecord(W, "/x", 1, 2_000)), h.extractOutputValues());
+        h.setProcessingTime(20_000);
+        assertEquals(List.of(new UniqueUsersRecord(W, "/x", 1, 10_000)), h.extractOutputValues());
         h.processElement(ev("d", "u2", "page_view", "/x", W + 4), W + 4);
+        assertEquals(new UniqueUsersRecord(W, "/x", 2, 20_000), h.extractOutputValues().get(1));
         h.processWatermark(END);
-        assertEquals(new UniqueUsersRecord(W, "/x", 2, 10_000), h.extractOutputValues().get(1));
+        assertEquals(2, h.extractOutputValues().size(), "nothing changed since: no final copy");
         assertNothingLeft(h);
         h.close();
     }
@@ -81,7 +88,7 @@ class WindowFunctionsTest {
     @Test
     void conversionCountsDistinctUsers() throws Exception {
         var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf);
-        h.setProcessingTime(0);
+        h.setProcessingTime(10_000);
         h.processElement(ev("1", "a", "page_view", "/x", W + 1), W + 1);
         h.processElement(ev("2", "a", "page_view", "/y", W + 2), W + 2);
         h.processElement(ev("3", "a", "purchase", "", W + 3), W + 3);
@@ -90,7 +97,8 @@ class WindowFunctionsTest {
         h.processElement(ev("6", "c", "purchase", "", W + 6), W + 6);
         h.processElement(ev("7", "d", "click", "", W + 60_001), W + 60_001); // another window, irrelevant type
         h.processWatermark(END + 60_000);
-        assertEquals(List.of(new ConversionRecord(W, 2, 2, 1, 1)), h.extractOutputValues());
+        assertEquals(List.of(new ConversionRecord(W, 1, 0, 0, 10_000), new ConversionRecord(W, 2, 2, 1, 10_001)),
+                h.extractOutputValues(), "the first viewer at once, then the final value");
         assertNothingLeft(h);
         h.close();
     }
