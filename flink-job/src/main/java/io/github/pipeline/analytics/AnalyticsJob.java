@@ -62,7 +62,7 @@ public final class AnalyticsJob {
     public static void build(StreamExecutionEnvironment env, JobConfig config,
                              Source<ParsedRecord, ?, ?> source, OutputSinks sinks) {
         build(env, config, source,
-                new IdleFlushWatermarkStrategy(config.outOfOrdernessMs, config.idleFlushMs, WallClock.SYSTEM), sinks);
+                new IdleFlushWatermarkStrategy(config, WallClock.SYSTEM), sinks);
     }
 
     public static void build(StreamExecutionEnvironment env, JobConfig config, Source<ParsedRecord, ?, ?> source,

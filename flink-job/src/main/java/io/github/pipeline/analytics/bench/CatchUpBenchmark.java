@@ -52,7 +52,7 @@ public final class CatchUpBenchmark {
             AnalyticsJob.build(env, config, source, new KafkaOutputSinks(config));
         } else {
             env.fromSource(source,
-                            new IdleFlushWatermarkStrategy(config.outOfOrdernessMs, config.idleFlushMs, WallClock.SYSTEM),
+                            new IdleFlushWatermarkStrategy(config, WallClock.SYSTEM),
                             "Raw events: " + config.rawTopic)
                     .sinkTo(new DiscardingSink<>()).name("discard");
         }

@@ -38,7 +38,8 @@ public final class JobConfig implements Serializable {
         CONSUMER_GROUP("analytics-flink", "Kafka consumer group (offsets committed on checkpoints)"),
         STARTING_OFFSETS("committed", "committed (fall back to earliest) | earliest | latest; ignored when restoring state"),
         OUT_OF_ORDERNESS("5 s", "bounded out-of-orderness of the watermark"),
-        IDLE_FLUSH("5 s", "no event for this long (wall clock) moves the watermark to now - OUT_OF_ORDERNESS; 0 disables"),
+        IDLE_FLUSH("5 s", "no event for this long (time the source could read: back-pressure does not count) moves the watermark to wall-clock now - OUT_OF_ORDERNESS; 0 disables"),
+        IDLE_AT_START("30 s", "a partition that has delivered nothing since start or restore is taken for idle (no longer holds the watermark back) after this long, at least IDLE_FLUSH"),
         SESSION_GAP("30 min", "inactivity gap that starts a new session (a gap of exactly this starts one)"),
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
         PROVISIONAL_INTERVAL("2 s", "how often open windows/sessions/days publish changed provisional values"),
@@ -76,6 +77,7 @@ public final class JobConfig implements Serializable {
     public final String startingOffsets;
     public final long outOfOrdernessMs;
     public final long idleFlushMs;
+    public final long idleAtStartMs;
     public final long sessionGapMs;
     public final List<String> funnelSteps;
     public final long provisionalIntervalMs;
@@ -112,6 +114,7 @@ public final class JobConfig implements Serializable {
         startingOffsets = oneOf(Setting.STARTING_OFFSETS, "committed", "earliest", "latest");
         outOfOrdernessMs = duration(Setting.OUT_OF_ORDERNESS, true);
         idleFlushMs = duration(Setting.IDLE_FLUSH, true);
+        idleAtStartMs = duration(Setting.IDLE_AT_START, true);
         sessionGapMs = duration(Setting.SESSION_GAP, false);
         funnelSteps = funnel(get(Setting.FUNNEL_STEPS));
         provisionalIntervalMs = duration(Setting.PROVISIONAL_INTERVAL, false);

@@ -34,6 +34,12 @@ public final class KafkaEventSource {
                 .setStartingOffsets(start)
                 .setDeserializer(new RawEventDeserializer())
                 .setProperty("partition.discovery.interval.ms", "10000")
+                // The consumer hands out one partition's fetched data before the next one's. With the default
+                // 1 MiB per partition and fetch, a backlog is read in chunks of ~4000 events per partition, i.e.
+                // minutes of event time, and a partition whose first chunk comes last can be taken for idle at
+                // start: the others' watermark then runs ahead and its first events are late. Small chunks keep
+                // every partition's data arriving within moments of the others'.
+                .setProperty("max.partition.fetch.bytes", "65536")
                 .setProperty("commit.offsets.on.checkpoint", "true")
                 .setProperty("client.id.prefix", config.consumerGroup);
     }

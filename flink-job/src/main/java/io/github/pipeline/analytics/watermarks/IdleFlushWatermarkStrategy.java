@@ -1,5 +1,6 @@
 package io.github.pipeline.analytics.watermarks;
 
+import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.ParsedRecord;
 import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
@@ -12,17 +13,24 @@ public class IdleFlushWatermarkStrategy implements WatermarkStrategy<ParsedRecor
     private static final long serialVersionUID = 1L;
     private final long outOfOrdernessMs;
     private final long idleFlushMs;
+    private final long idleAtStartMs;
     private final WallClock clock;
 
-    public IdleFlushWatermarkStrategy(long outOfOrdernessMs, long idleFlushMs, WallClock clock) {
+    public IdleFlushWatermarkStrategy(long outOfOrdernessMs, long idleFlushMs, long idleAtStartMs, WallClock clock) {
         this.outOfOrdernessMs = outOfOrdernessMs;
         this.idleFlushMs = idleFlushMs;
+        this.idleAtStartMs = idleAtStartMs;
         this.clock = clock;
+    }
+
+    public IdleFlushWatermarkStrategy(JobConfig config, WallClock clock) {
+        this(config.outOfOrdernessMs, config.idleFlushMs, config.idleAtStartMs, clock);
     }
 
     @Override
     public WatermarkGenerator<ParsedRecord> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
-        return new IdleFlushWatermarkGenerator(outOfOrdernessMs, idleFlushMs, clock);
+        return new IdleFlushWatermarkGenerator(outOfOrdernessMs, idleFlushMs, idleAtStartMs, clock,
+                context.getInputActivityClock());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.github.pipeline.analytics.model.Event;
 import io.github.pipeline.analytics.model.ParsedRecord;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,9 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IdleFlushWatermarkGeneratorTest {
-    private static final long OOO = 5_000, IDLE = 5_000;
+    private static final long OOO = 5_000, IDLE = 5_000, IDLE_AT_START = 30_000;
     private static final long HISTORY = 1_511_544_070_000L; // 2017
     private final AtomicLong clock = new AtomicLong(1_764_000_000_000L); // 2025
+    /** Flink's input activity clock: stands still while the source is back-pressured. */
+    private final AtomicLong active = new AtomicLong(0);
+    private final RelativeClock activity = new RelativeClock() {
+        @Override public long relativeTimeMillis() { return active.get(); }
+        @Override public long relativeTimeNanos() { return active.get() * 1_000_000; }
+    };
     private final List<Long> emitted = new ArrayList<>();
     private final List<String> status = new ArrayList<>();
     private final WatermarkOutput output = new WatermarkOutput() {
@@ -29,17 +36,27 @@ class IdleFlushWatermarkGeneratorTest {
         return ParsedRecord.valid(new Event("e" + ts, "u", "click", "", ts, null));
     }
 
+    private IdleFlushWatermarkGenerator generator(long idleFlushMs) {
+        return new IdleFlushWatermarkGenerator(OOO, idleFlushMs, IDLE_AT_START, clock::get, activity);
+    }
+
+    /** Time passes while the source can read. */
+    private void advance(long ms) {
+        clock.addAndGet(ms);
+        active.addAndGet(ms);
+    }
+
     private long last() {
         return emitted.get(emitted.size() - 1);
     }
 
     @Test
     void boundedOutOfOrdernessWhileEventsArrive() {
-        IdleFlushWatermarkGenerator g = new IdleFlushWatermarkGenerator(OOO, IDLE, clock::get);
+        IdleFlushWatermarkGenerator g = generator(IDLE);
         g.onEvent(event(HISTORY), HISTORY, output);
         g.onPeriodicEmit(output);
         assertEquals(HISTORY - OOO - 1, last());
-        clock.addAndGet(4_999);
+        advance(4_999);
         g.onEvent(event(HISTORY - 3_000), HISTORY - 3_000, output); // out of order: no change
         g.onPeriodicEmit(output);
         assertEquals(1, emitted.size());
@@ -50,15 +67,15 @@ class IdleFlushWatermarkGeneratorTest {
 
     @Test
     void idleFlushMovesToWallClockAndNeverBack() {
-        IdleFlushWatermarkGenerator g = new IdleFlushWatermarkGenerator(OOO, IDLE, clock::get);
+        IdleFlushWatermarkGenerator g = generator(IDLE);
         g.onEvent(event(HISTORY), HISTORY, output);
-        clock.addAndGet(IDLE - 1);
+        advance(IDLE - 1);
         g.onPeriodicEmit(output);
         assertEquals(HISTORY - OOO - 1, last(), "not idle yet");
-        clock.addAndGet(1);
+        advance(1);
         g.onPeriodicEmit(output);
         assertEquals(clock.get() - OOO - 1, last(), "idle: wall clock - out-of-orderness");
-        clock.addAndGet(1_000);
+        advance(1_000);
         g.onPeriodicEmit(output);
         assertEquals(clock.get() - OOO - 1, last(), "keeps following the wall clock while idle");
         long flushed = last();
@@ -70,12 +87,12 @@ class IdleFlushWatermarkGeneratorTest {
 
     @Test
     void partitionWithoutDataIsMarkedIdleButDoesNotFlush() {
-        IdleFlushWatermarkGenerator g = new IdleFlushWatermarkGenerator(OOO, IDLE, clock::get);
+        IdleFlushWatermarkGenerator g = generator(IDLE);
         g.onPeriodicEmit(output);
-        clock.addAndGet(IDLE - 1);
+        advance(IDLE_AT_START - 1);
         g.onPeriodicEmit(output);
-        assertTrue(status.isEmpty());
-        clock.addAndGet(1);
+        assertTrue(status.isEmpty(), "waited for longer than IDLE_FLUSH: its first records may still come");
+        advance(1);
         g.onPeriodicEmit(output);
         g.onPeriodicEmit(output);
         assertEquals(List.of("idle"), status, "idle, so it does not hold other partitions back");
@@ -83,29 +100,42 @@ class IdleFlushWatermarkGeneratorTest {
         g.onEvent(event(HISTORY), HISTORY, output);
         assertEquals(List.of("idle", "active"), status);
         g.onPeriodicEmit(output);
-        clock.addAndGet(IDLE - 1);
+        advance(IDLE - 1);
         g.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, output);
         g.onPeriodicEmit(output);
         assertTrue(emitted.isEmpty(), "held back while other partitions leave idleness too");
-        clock.addAndGet(1);
+        advance(1);
         g.onPeriodicEmit(output);
         assertEquals(List.of(HISTORY + 1_000 - OOO - 1), emitted);
     }
 
     @Test
     void invalidRecordsAreNotActivityAndDisabledFlush() {
-        IdleFlushWatermarkGenerator g = new IdleFlushWatermarkGenerator(OOO, IDLE, clock::get);
+        IdleFlushWatermarkGenerator g = generator(IDLE);
         g.onEvent(event(HISTORY), HISTORY, output);
-        clock.addAndGet(IDLE);
+        advance(IDLE);
         g.onEvent(ParsedRecord.invalid("invalid_json", "x"), Long.MIN_VALUE, output);
         g.onPeriodicEmit(output);
         assertEquals(clock.get() - OOO - 1, last());
 
         emitted.clear();
-        IdleFlushWatermarkGenerator off = new IdleFlushWatermarkGenerator(OOO, 0, clock::get);
+        IdleFlushWatermarkGenerator off = generator(0);
         off.onEvent(event(HISTORY), HISTORY, output);
-        clock.addAndGet(3_600_000);
+        advance(3_600_000);
         off.onPeriodicEmit(output);
         assertEquals(List.of(HISTORY - OOO - 1), emitted);
+    }
+
+    @Test
+    void backPressureIsNotIdleness() {
+        IdleFlushWatermarkGenerator g = generator(IDLE);
+        g.onEvent(event(HISTORY), HISTORY, output);
+        g.onPeriodicEmit(output);
+        clock.addAndGet(60_000); // a minute of wall clock, all of it back-pressured: the activity clock stands
+        g.onPeriodicEmit(output);
+        assertEquals(List.of(HISTORY - OOO - 1), emitted, "the backlog is not made late");
+        advance(IDLE);            // then truly nothing to read
+        g.onPeriodicEmit(output);
+        assertEquals(clock.get() - OOO - 1, last(), "idle flush, to the wall clock");
     }
 }
