@@ -9,7 +9,7 @@
 # The topic holds BENCH_FLINK_EVENTS events of simulated shoppers (bench/raw_topic_filler.cpp:
 # the emulator's behaviour model, in event-time order, 1 % duplicates).
 #   Settings: BENCH_FLINK_EVENTS (500000), BENCH_FLINK_PARALLELISM (the job's default, 1),
-#             FLINK_JAVA_OPTS (-Xmx1g)
+#             FLINK_JAVA_OPTS (-Xmx1g -XX:+UseParallelGC, scripts/lib.sh)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -24,7 +24,7 @@ stop_stack() { "$ROOT_DIR/scripts/kafka.sh" stop || true; }
 run_job() {  # run_job ROUND full|passthrough
     local out ckpt="$PIPELINE_HOME/data/bench-checkpoints/$2-$1"
     rm -rf "$ckpt"
-    out=$(java ${FLINK_JAVA_OPTS:--Xmx1g} -cp "$FLINK_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
+    out=$(java $FLINK_JAVA_OPTS -cp "$FLINK_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
         "$2" "$EVENTS" --CONSUMER_GROUP "bench-$BENCH_RUN_ID-$2-$1" --RESTORE_FROM none \
         --CHECKPOINT_DIR "file://$ckpt" --PARALLELISM "$PARALLELISM" --FLINK_REST_PORT "$FLINK_REST_PORT" \
         2>>"$LOG_DIR/flink-bench.log" | grep '^{"job"' | tail -n 1) \
