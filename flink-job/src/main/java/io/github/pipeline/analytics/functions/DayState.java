@@ -8,6 +8,8 @@ public class DayState {
     public long version;
     /** Pending provisional processing-time timer, 0 = none. */
     public long timer;
+    /** Until when (processing time) the last provisional publication holds the next one back. */
+    public long quietUntil;
 
     public DayState() {}
 }

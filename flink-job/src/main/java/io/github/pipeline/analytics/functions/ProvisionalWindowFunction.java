@@ -10,10 +10,9 @@ import org.apache.flink.util.Collector;
 
 /**
  * A tumbling 1-minute event-time window per key, keyed by {@link #key(long, String)} = window start + "|" +
- * dimension. Publishes the current total (never a delta) while the window is open, throttled to one
- * provisional value per {@code provisionalIntervalMs} with both edges: a change is published at once if
- * nothing was published for the key in the last interval (so a new window or page shows up without
- * waiting), otherwise when the interval since the last publication is over. The final value follows when
+ * dimension. Publishes the current total (never a delta) while the window is open, at most once per
+ * {@code provisionalIntervalMs} and at once after a quiet interval ({@link ProvisionalThrottle}). The final
+ * value follows when
  * the watermark passes the window end; then all state and timers of the key are gone. Nothing is emitted
  * when nothing changed since the last emission. Every emission carries version = max(now, previous
  * version + 1).
@@ -71,20 +70,17 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
         EmitState st = emitState.value();
         if (st == null) {
             st = new EmitState();
-        } else if (st.timer != 0) {
-            if (!st.dirty) {
-                st.dirty = true;
-                emitState.update(st);
-            }
-            return;   // the trailing publication is scheduled already
+        } else if (st.timer != 0 && st.dirty) {
+            return;   // already due for the pending provisional publication: nothing to write
         }
-        long now = ctx.timerService().currentProcessingTime();
         st.dirty = true;
-        if (now >= st.quietUntil) {
-            emit(ctx.getCurrentKey(), st, now, out);   // leading edge: nothing published lately
-        } else {
-            st.timer = st.quietUntil;
-            ctx.timerService().registerProcessingTimeTimer(st.timer);
+        long now = ctx.timerService().currentProcessingTime();
+        long when = ProvisionalThrottle.onChange(st.timer, st.quietUntil, now);
+        if (when == ProvisionalThrottle.NOW) {
+            emit(ctx.getCurrentKey(), st, now, out);
+        } else if (when != ProvisionalThrottle.PENDING) {
+            st.timer = when;
+            ctx.timerService().registerProcessingTimeTimer(when);
         }
         emitState.update(st);
     }
@@ -117,7 +113,7 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
         long version = Versions.next(st.version, nowMs);
         OUT record = result(windowStartOf(key), dimensionOf(key), version);
         st.dirty = false;
-        st.quietUntil = nowMs + provisionalIntervalMs;
+        st.quietUntil = ProvisionalThrottle.published(nowMs, provisionalIntervalMs);
         if (record != null) {
             st.version = version;
             out.collect(record);

@@ -12,6 +12,8 @@ public class SessionState {
     public long version;
     /** Pending provisional processing-time timer, 0 = none. */
     public long timer;
+    /** Until when (processing time) the last provisional publication holds the next one back. */
+    public long quietUntil;
     /** The one pending session-close check (event time), 0 = none; re-armed lazily, see SessionizeFunction. */
     public long closeTimer;
 

@@ -27,8 +27,9 @@ import java.util.List;
  *       (session_id = user_id + ":" + first ts); the previous one is then final.</li>
  *   <li>Each event is emitted once, with its session id, as a {@link CleanEvent} (main output), in
  *       event-time order per user and with the event's timestamp.</li>
- *   <li>The open session publishes provisional {@link SessionRecord}s to {@link #SESSIONS} at most
- *       {@code provisionalIntervalMs} after it changed, and its final value when the watermark reaches
+ *   <li>The open session publishes provisional {@link SessionRecord}s to {@link #SESSIONS} when it changed,
+ *       at most once per {@code provisionalIntervalMs} ({@link ProvisionalThrottle}), and its final value
+ *       when the watermark reaches
  *       last event + gap (then its state and timers are gone).</li>
  * </ul>
  * Relies on the upstream lateness filter: an element's ts is above this operator's watermark on arrival.
@@ -111,9 +112,12 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Clea
             }
             s.funnelStep = FunnelTracker.advance(s.funnelStep, funnelSteps, types);
             s.dirty = true;
-            if (s.timer == 0) {
-                s.timer = now + provisionalIntervalMs;
-                ctx.timerService().registerProcessingTimeTimer(s.timer);
+            long when = ProvisionalThrottle.onChange(s.timer, s.quietUntil, now);
+            if (when == ProvisionalThrottle.NOW) {
+                emit(userId, s, now, ctx);
+            } else if (when != ProvisionalThrottle.PENDING) {
+                s.timer = when;
+                ctx.timerService().registerProcessingTimeTimer(when);
             }
         }
         if (s == null) {
@@ -148,6 +152,7 @@ public class SessionizeFunction extends KeyedProcessFunction<String, Event, Clea
     private void emit(String userId, SessionState s, long now, OnTimerContext ctx) {
         s.version = Versions.next(s.version, now);
         s.dirty = false;
+        s.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
         ctx.output(SESSIONS, new SessionRecord(userId + ":" + s.start, userId, s.start, s.end, s.events,
                 s.pageViews, s.purchased ? 1 : 0, s.funnelStep, s.version));
     }

@@ -14,7 +14,8 @@ import org.apache.flink.util.Collector;
 /**
  * Keyed by user_id, fed with {@link SessionizeFunction}'s output, i.e. each user's events in event-time
  * order. Keeps the user's first day (UTC day of the earliest event ever: the first one seen, hence final)
- * and counts events per UTC day. A day publishes provisional values while it changes and is final when the
+ * and counts events per UTC day. A day publishes provisional values while it changes ({@link ProvisionalThrottle})
+ * and is final when the
  * user's next day starts or the watermark passes the day's end.
  *
  * <p>The first day is kept per user for good: retention needs it.
@@ -57,9 +58,12 @@ public class UserDaysFunction extends KeyedProcessFunction<String, CleanEvent, U
         }
         d.events++;
         d.dirty = true;
-        if (d.timer == 0) {
-            d.timer = now + provisionalIntervalMs;
-            ctx.timerService().registerProcessingTimeTimer(d.timer);
+        long when = ProvisionalThrottle.onChange(d.timer, d.quietUntil, now);
+        if (when == ProvisionalThrottle.NOW) {
+            emit(ctx.getCurrentKey(), d, first, now, out);
+        } else if (when != ProvisionalThrottle.PENDING) {
+            d.timer = when;
+            ctx.timerService().registerProcessingTimeTimer(when);
         }
         current.update(d);
     }
@@ -98,6 +102,7 @@ public class UserDaysFunction extends KeyedProcessFunction<String, CleanEvent, U
     private void emit(String userId, DayState d, long first, long now, Collector<UserDayRecord> out) {
         d.version = Versions.next(d.version, now);
         d.dirty = false;
+        d.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
         out.collect(new UserDayRecord(userId, d.day, first, d.events, d.version));
     }
 }

@@ -87,7 +87,6 @@ class SessionizeFunctionTest {
         assertEquals(1, h.numEventTimeTimers());
         long last = T + (n - 1) * 60_000L;
         h.processWatermark(last + GAP - 1);
-        assertTrue(finals(h).isEmpty(), "open: no provisional timer fired, nothing final");
         assertEquals(1, h.numEventTimeTimers(), "still open one ms before last + gap");
         h.processWatermark(last + GAP);
         assertEquals(List.of(session("u", T, last, n, n, 0, 1)), finals(h));
@@ -100,8 +99,9 @@ class SessionizeFunctionTest {
         var h = harness();
         h.processElement(ev("1", "u", "purchase", "", T), T);
         h.processWatermark(T + GAP - 1);
-        assertTrue(side(h, SessionizeFunction.SESSIONS).isEmpty(), "open, and no provisional timer fired yet");
+        assertEquals(1, side(h, SessionizeFunction.SESSIONS).size(), "open: its first value published at once");
         h.processWatermark(T + GAP);
+        assertEquals(1, side(h, SessionizeFunction.SESSIONS).size(), "closed unchanged: the last value is final");
         assertEquals(List.of(session("u", T, T, 1, 0, 1, 0)), finals(h));
         assertNothingLeft(h);
         h.close();
@@ -160,14 +160,16 @@ class SessionizeFunctionTest {
         h.setProcessingTime(9_000); // no change: no emission
         h.processWatermark(T + 2_000 + GAP);
         List<SessionRecord> out = side(h, SessionizeFunction.SESSIONS);
-        assertEquals(2, out.size());
+        assertEquals(3, out.size());
         assertEquals(1, out.get(0).events);
-        assertEquals(3_000, out.get(0).version);
-        assertEquals(3, out.get(1).events, "a total, not a delta");
-        assertEquals(2, out.get(1).pageViews);
-        assertEquals(2, out.get(1).funnelStep);
-        assertEquals(5_000, out.get(1).version);
-        assertEquals(out.get(0).sessionId, out.get(1).sessionId);
+        assertEquals(1_000, out.get(0).version, "a new session is published at once");
+        assertEquals(2, out.get(1).events);
+        assertEquals(3_000, out.get(1).version, "quiet for 2 s: at once again");
+        assertEquals(3, out.get(2).events, "a total, not a delta");
+        assertEquals(2, out.get(2).pageViews);
+        assertEquals(2, out.get(2).funnelStep);
+        assertEquals(5_000, out.get(2).version, "within 2 s of the last: at the end of the interval");
+        assertEquals(out.get(0).sessionId, out.get(2).sessionId);
         assertNothingLeft(h);
         h.close();
     }
@@ -188,8 +190,8 @@ class SessionizeFunctionTest {
         }
         days.processWatermark(Long.MAX_VALUE);
         long day1 = day2 - TimeBuckets.DAY_MS;
-        assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 100), new UserDayRecord("u", day2, day1, 2, 100)),
-                days.extractOutputValues());
+        assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 100), new UserDayRecord("u", day2, day1, 1, 100),
+                new UserDayRecord("u", day2, day1, 2, 101)), days.extractOutputValues());
         assertEquals(1, days.numKeyedStateEntries(), "only the user's first day stays");
         assertEquals(0, days.numEventTimeTimers());
         assertEquals(0, days.numProcessingTimeTimers());
@@ -201,12 +203,13 @@ class SessionizeFunctionTest {
     void userDaysProvisionalThenFinalAtDayEnd() throws Exception {
         long day = TimeBuckets.dayStart(T);
         var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
-        days.setProcessingTime(0);
-        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);
-        days.setProcessingTime(2_000);
-        days.processElement(new CleanEvent("2", "u", "click", "", T + 1, "u:" + T, 0), T + 1);
-        days.processWatermark(day + TimeBuckets.DAY_MS - 1);
-        assertEquals(List.of(new UserDayRecord("u", day, day, 1, 2_000), new UserDayRecord("u", day, day, 2, 2_001)),
+        days.setProcessingTime(10_000);
+        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);   // published at once
+        days.setProcessingTime(11_000);
+        days.processElement(new CleanEvent("2", "u", "click", "", T + 1, "u:" + T, 0), T + 1); // waits until 12 000
+        assertEquals(1, days.numProcessingTimeTimers());
+        days.processWatermark(day + TimeBuckets.DAY_MS - 1);  // the day ends first: final value, timer gone
+        assertEquals(List.of(new UserDayRecord("u", day, day, 1, 10_000), new UserDayRecord("u", day, day, 2, 11_000)),
                 days.extractOutputValues());
         assertEquals(0, days.numProcessingTimeTimers());
         assertEquals(0, days.numEventTimeTimers());
