@@ -194,6 +194,12 @@ _flink_pending_records() {
 
 # clickhouse_lag: records on the analytics.* topics that ClickHouse's Kafka tables have not
 # committed yet, summed over its consumer groups (one per table).
+# topic_end TOPIC: the number of records ever written to TOPIC (sum of its partitions' end offsets).
+topic_end() {
+    "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.GetOffsetShell \
+        --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "$1" 2>/dev/null | awk -F: '{n += $3} END {print n + 0}'
+}
+
 clickhouse_lag() {
     "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
         --bootstrap-server "$KAFKA_BOOTSTRAP" --describe --all-groups 2>/dev/null \
