@@ -72,7 +72,7 @@ char* write_json_string(char* p, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     *p++ = '"';
     if (!any_needs_escape(s)) {  // nearly always
-        std::memcpy(p, s.data(), s.size());
+        if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view's data() may be null
         p += s.size();
         *p++ = '"';
         return p;
