@@ -60,7 +60,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         again.rejected.size() != result.rejected.size()) {
         std::abort();
     }
+    // The gateway's path (records written from the parser's views): the same events, as
+    // their canonical JSON keyed by user_id, and the same rejections.
+    pipeline::EventRecords records;
+    pipeline::parse_records_padded(std::string_view(padded.data(), size), limits, kNow, records);
+    if (records.accepted.size() != result.accepted.size() ||
+        records.rejected.size() != result.rejected.size()) {
+        std::abort();
+    }
     std::string out;
+    for (std::size_t i = 0; i < result.accepted.size(); ++i) {
+        const auto& a = result.accepted[i];
+        out.clear();
+        pipeline::append_event_json(out, a.event, kNow);
+        const auto& r = records.accepted[i];
+        if (r.index != a.index || records.key(r) != a.event.user_id || records.value(r) != out) {
+            std::abort();
+        }
+    }
+    for (std::size_t i = 0; i < result.rejected.size(); ++i) {
+        const auto& want = result.rejected[i];
+        const auto& got = records.rejected[i];
+        if (got.index != want.index || got.reason != want.reason || got.raw != want.raw) std::abort();
+    }
     for (const auto& a : result.accepted) {
         if (a.event.event_id.empty() || a.event.event_id.size() > pipeline::kMaxEventIdBytes) std::abort();
         if (a.event.ts_ms < pipeline::kMinTsMs) std::abort();

@@ -2,11 +2,16 @@
 
 #include <simdjson.h>
 
+#include "common/json_writer.hpp"
+
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <type_traits>
+#include <variant>
 #include <unordered_set>
 
 namespace pipeline {
@@ -112,46 +117,62 @@ bool valid_type_name(std::string_view t) {
 
 enum Field : std::size_t { kEventId, kUserId, kType, kTs, kPage, kSessionId, kProps, kFieldCount };
 
+// By length first: this runs for every key of every event.
 Field field_of(std::string_view key) {
-    if (key == "event_id") return kEventId;
-    if (key == "user_id") return kUserId;
-    if (key == "type") return kType;
-    if (key == "ts") return kTs;
-    if (key == "page") return kPage;
-    if (key == "session_id") return kSessionId;
-    if (key == "props") return kProps;
-    return kFieldCount;
+    switch (key.size()) {
+        case 2: return key == "ts" ? kTs : kFieldCount;
+        case 4:
+            if (key == "type") return kType;
+            return key == "page" ? kPage : kFieldCount;
+        case 5: return key == "props" ? kProps : kFieldCount;
+        case 7: return key == "user_id" ? kUserId : kFieldCount;
+        case 8: return key == "event_id" ? kEventId : kFieldCount;
+        case 10: return key == "session_id" ? kSessionId : kFieldCount;
+        default: return kFieldCount;
+    }
 }
 
+// The known fields of one object, first occurrence each. A bit mask says which were given:
+// an array of std::optional<element> was zeroed per element with `rep stos`, which showed in
+// the gateway's profile.
+struct Fields {
+    std::array<element, kFieldCount> value;
+    unsigned given = 0;
+
+    bool has(Field f) const { return (given >> f) & 1u; }
+    const element* get(Field f) const { return has(f) ? &value[f] : nullptr; }
+};
+
 // A required string field of 1..max_bytes bytes.
-std::optional<RejectReason> required_string(const std::optional<element>& v, std::size_t max_bytes,
+std::optional<RejectReason> required_string(const element* v, std::size_t max_bytes,
                                             RejectReason missing, RejectReason invalid,
-                                            std::string& out) {
+                                            std::string_view& out) {
     if (!v) return missing;
     if (v->type() != element_type::STRING) return invalid;
     const std::string_view s = v->get_string().value_unsafe();
     if (s.empty() || s.size() > max_bytes) return invalid;
-    out.assign(s);
+    out = s;
     return std::nullopt;
 }
 
-bool is_absent(const std::optional<element>& v) {
-    return !v || v->type() == element_type::NULL_VALUE;
-}
+bool is_absent(const element* v) { return !v || v->type() == element_type::NULL_VALUE; }
 
 constexpr std::size_t kLinearScanProps = 16;
 
-std::optional<RejectReason> read_props(const element& v, Event& ev) {
+// Reads a props object into `props` (views into the parser's string buffer, which stays
+// valid for the whole parse).
+std::optional<RejectReason> read_props(const element& v, std::vector<PropView>& props) {
     if (v.type() != element_type::OBJECT) return RejectReason::invalid_props_field;
-    // Duplicate keys: the first occurrence wins. The set is only used for large objects.
-    std::unordered_set<std::string_view> seen;
+    // Duplicate keys: the first occurrence wins. The set is only made for large objects.
     const simdjson::dom::object object = v.get_object().value_unsafe();
     const bool linear = object.size() <= kLinearScanProps;
+    std::optional<std::unordered_set<std::string_view>> seen;
+    if (!linear) seen.emplace();
     for (const auto field : object) {
         const element& value = field.value;
-        PropValue pv;
+        PropViewValue pv;
         switch (value.type()) {
-            case element_type::STRING: pv = std::string(value.get_string().value_unsafe()); break;
+            case element_type::STRING: pv = value.get_string().value_unsafe(); break;
             case element_type::INT64: pv = value.get_int64().value_unsafe(); break;
             // Above INT64_MAX: kept as a double (precision is lost past 2^53).
             case element_type::UINT64:
@@ -163,47 +184,50 @@ std::optional<RejectReason> read_props(const element& v, Event& ev) {
             case element_type::ARRAY:
             case element_type::NULL_VALUE: return RejectReason::invalid_props;
         }
-        // Small objects: a linear scan. Large ones: a set of views into the parser's string
-        // buffer, which stays valid for the whole parse.
         if (linear) {
-            const bool dup = std::any_of(ev.props.begin(), ev.props.end(),
+            const bool dup = std::any_of(props.begin(), props.end(),
                                          [&](const auto& kv) { return kv.first == field.key; });
             if (dup) continue;
-        } else if (!seen.insert(field.key).second) {
+        } else if (!seen->insert(field.key).second) {
             continue;
         }
-        ev.props.emplace_back(std::string(field.key), std::move(pv));
+        props.emplace_back(field.key, pv);
     }
     return std::nullopt;
 }
 
 // Validates one element against SPEC section 3. The first failing rule, in field order
-// event_id, user_id, type, ts, page, session_id, props, gives the reason.
-std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Event& ev) {
+// event_id, user_id, type, ts, page, session_id, props, gives the reason. On success `ev`
+// views the element (its props in `props`, which is cleared first).
+std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, EventView& ev,
+                                     std::vector<PropView>& props) {
     if (el.type() != element_type::OBJECT) return RejectReason::not_an_object;
-    std::array<std::optional<element>, kFieldCount> fields;
+    Fields fields;
     const simdjson::dom::object object = el.get_object().value_unsafe();
     for (const auto field : object) {
         const Field f = field_of(field.key);
         // Duplicate keys: the first occurrence wins; unknown fields are ignored.
-        if (f != kFieldCount && !fields[f]) fields[f] = field.value;
+        if (f != kFieldCount && !fields.has(f)) {
+            fields.value[f] = field.value;
+            fields.given |= 1u << f;
+        }
     }
-    if (auto r = required_string(fields[kEventId], kMaxEventIdBytes,
+    if (auto r = required_string(fields.get(kEventId), kMaxEventIdBytes,
                                  RejectReason::missing_event_id, RejectReason::invalid_event_id,
                                  ev.event_id)) {
         return r;
     }
-    if (auto r = required_string(fields[kUserId], kMaxUserIdBytes, RejectReason::missing_user_id,
+    if (auto r = required_string(fields.get(kUserId), kMaxUserIdBytes, RejectReason::missing_user_id,
                                  RejectReason::invalid_user_id, ev.user_id)) {
         return r;
     }
-    if (auto r = required_string(fields[kType], kMaxTypeBytes, RejectReason::missing_type,
+    if (auto r = required_string(fields.get(kType), kMaxTypeBytes, RejectReason::missing_type,
                                  RejectReason::invalid_type, ev.type)) {
         return r;
     }
     if (!valid_type_name(ev.type)) return RejectReason::invalid_type;
 
-    const auto& ts = fields[kTs];
+    const element* ts = fields.get(kTs);
     if (!ts) return RejectReason::missing_ts;
     switch (ts->type()) {
         case element_type::INT64: ev.ts_ms = ts->get_int64().value_unsafe(); break;
@@ -215,28 +239,95 @@ std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Eve
     }
 
     // Optional fields: absent and null both mean "not given".
-    const auto& page = fields[kPage];
+    ev.page = {};
+    const element* page = fields.get(kPage);
     if (!is_absent(page)) {
         if (page->type() != element_type::STRING) return RejectReason::invalid_page;
         const std::string_view s = page->get_string().value_unsafe();
         if (s.size() > kMaxPageBytes) return RejectReason::invalid_page;
-        ev.page.assign(s);
+        ev.page = s;
     }
-    const auto& session = fields[kSessionId];
+    ev.session_id.reset();
+    const element* session = fields.get(kSessionId);
     if (!is_absent(session)) {
         if (session->type() != element_type::STRING) return RejectReason::invalid_session_id;
-        ev.session_id.emplace(session->get_string().value_unsafe());
+        ev.session_id = session->get_string().value_unsafe();
     }
-    const auto& props = fields[kProps];
-    if (!is_absent(props)) {
-        if (auto r = read_props(*props, ev)) return r;
+    props.clear();
+    const element* p = fields.get(kProps);
+    if (!is_absent(p)) {
+        if (auto r = read_props(*p, props)) return r;
     }
+    ev.props = props;
     return std::nullopt;
 }
 
-void reject_whole(ParsedMessage& out, RejectReason reason, std::string_view text) {
-    out.rejected.push_back(RejectedEntry{-1, reason, truncate_raw(trim(text))});
+void reject_whole(std::vector<RejectedEntry>& rejected, RejectReason reason,
+                  std::string_view text) {
+    rejected.push_back(RejectedEntry{-1, reason, truncate_raw(trim(text))});
 }
+
+Event to_event(const EventView& v) {
+    Event e;
+    e.event_id.assign(v.event_id);
+    e.user_id.assign(v.user_id);
+    e.type.assign(v.type);
+    e.ts_ms = v.ts_ms;
+    e.page.assign(v.page);
+    if (v.session_id) e.session_id.emplace(*v.session_id);
+    e.props.reserve(v.props.size());
+    for (const auto& [key, value] : v.props) {
+        PropValue pv = std::visit(
+            [](const auto& x) -> PropValue {
+                if constexpr (std::is_same_v<std::decay_t<decltype(x)>, std::string_view>) {
+                    return std::string(x);
+                } else {
+                    return x;
+                }
+            },
+            value);
+        e.props.emplace_back(std::string(key), std::move(pv));
+    }
+    return e;
+}
+
+// Where run() puts its results: owned Events (parse_message) ...
+struct ToParsedMessage {
+    ParsedMessage& out;
+
+    std::vector<RejectedEntry>& rejected() { return out.rejected; }
+    void reserve(std::size_t n) { out.accepted.reserve(n); }
+    void accept(int index, const EventView& v) {
+        out.accepted.push_back(AcceptedEvent{index, to_event(v)});
+    }
+};
+
+// ... or Kafka records written straight from the views (parse_records_padded).
+struct ToRecords {
+    ToRecords(EventRecords& records, std::int64_t received_at_ms) : out(records) {
+        received_at_size = static_cast<std::size_t>(
+            std::to_chars(received_at, received_at + sizeof received_at, received_at_ms).ptr -
+            received_at);
+    }
+
+    EventRecords& out;
+    char received_at[24];  // received_at_ms as text: the same for every event of the message
+    std::size_t received_at_size = 0;
+
+    std::vector<RejectedEntry>& rejected() { return out.rejected; }
+    void reserve(std::size_t n) { out.accepted.reserve(n); }
+    void accept(int index, const EventView& v) {
+        EventRecords::Record r;
+        r.index = index;
+        r.key_offset = out.data.size();
+        r.key_size = v.user_id.size();
+        out.data.append(v.user_id);
+        r.value_offset = out.data.size();
+        append_event_json(out.data, v, std::string_view(received_at, received_at_size));
+        r.value_size = out.data.size() - r.value_offset;
+        out.accepted.push_back(r);
+    }
+};
 
 }  // namespace
 
@@ -244,63 +335,64 @@ struct MessageParser::Impl {
     simdjson::dom::parser parser;
     std::unique_ptr<char[]> scratch;
     std::size_t scratch_capacity = 0;
+    std::vector<PropView> props;  // the props of the element being validated, reused
 
-    ParsedMessage run(std::string_view text, const Limits& limits, std::int64_t now_ms);
+    template <typename Out>
+    void run(std::string_view text, const Limits& limits, std::int64_t now_ms, Out& out);
 };
 
-ParsedMessage MessageParser::Impl::run(std::string_view text, const Limits& limits,
-                                       std::int64_t now_ms) {
-    ParsedMessage out;
+template <typename Out>
+void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::int64_t now_ms,
+                              Out& out) {
     if (text.size() > limits.max_message_bytes) {
-        reject_whole(out, RejectReason::message_too_large, text);
-        return out;
+        reject_whole(out.rejected(), RejectReason::message_too_large, text);
+        return;
     }
     // realloc_if_needed=false: the caller guarantees the padding, so simdjson does not copy.
     auto parsed = parser.parse(text.data(), text.size(), false);
     if (parsed.error() != simdjson::SUCCESS) {
-        reject_whole(out, RejectReason::invalid_json, text);
-        return out;
+        reject_whole(out.rejected(), RejectReason::invalid_json, text);
+        return;
     }
     const element root = parsed.value_unsafe();
+    EventView ev;
     if (root.type() == element_type::OBJECT) {
-        Event ev;
-        if (auto reason = validate(root, now_ms, ev)) {
-            out.rejected.push_back(RejectedEntry{0, *reason, truncate_raw(trim(text))});
+        if (auto reason = validate(root, now_ms, ev, props)) {
+            out.rejected().push_back(RejectedEntry{0, *reason, truncate_raw(trim(text))});
         } else {
-            out.accepted.push_back(AcceptedEvent{0, std::move(ev)});
+            out.accept(0, ev);
         }
-        return out;
+        return;
     }
     if (root.type() != element_type::ARRAY) {
-        reject_whole(out, RejectReason::not_an_object, text);
-        return out;
+        reject_whole(out.rejected(), RejectReason::not_an_object, text);
+        return;
     }
     const simdjson::dom::array array = root.get_array().value_unsafe();
     const std::size_t count = array.size();
     if (count > limits.max_events_per_message) {
-        reject_whole(out, RejectReason::too_many_events, text);
-        return out;
+        reject_whole(out.rejected(), RejectReason::too_many_events, text);
+        return;
     }
-    out.accepted.reserve(count);
+    out.reserve(count);
     int index = 0;
     for (const element el : array) {
-        Event ev;
-        if (auto reason = validate(el, now_ms, ev)) {
-            out.rejected.push_back(RejectedEntry{index, *reason, {}});
+        if (auto reason = validate(el, now_ms, ev, props)) {
+            out.rejected().push_back(RejectedEntry{index, *reason, {}});
         } else {
-            out.accepted.push_back(AcceptedEvent{index, std::move(ev)});
+            out.accept(index, ev);
         }
         ++index;
     }
-    if (!out.rejected.empty()) {
+    auto& rejected = out.rejected();
+    if (!rejected.empty()) {
         const auto raw = split_array_elements(text);
-        for (auto& r : out.rejected) {
+        for (auto& r : rejected) {
             if (static_cast<std::size_t>(r.index) < raw.size()) {
                 r.raw = truncate_raw(raw[static_cast<std::size_t>(r.index)]);
             }
         }
     }
-    return out;
 }
 
 MessageParser::MessageParser() : impl_(std::make_unique<Impl>()) {}
@@ -308,7 +400,7 @@ MessageParser::~MessageParser() = default;
 
 ParsedMessage MessageParser::parse(std::string_view text, const Limits& limits,
                                    std::int64_t now_ms) {
-    if (text.size() > limits.max_message_bytes) return impl_->run(text, limits, now_ms);
+    if (text.size() > limits.max_message_bytes) return parse_padded(text, limits, now_ms);
     const std::size_t needed = text.size() + kParsePaddingBytes;
     if (impl_->scratch_capacity < needed) {
         impl_->scratch_capacity = std::max(needed, impl_->scratch_capacity * 2);
@@ -316,12 +408,22 @@ ParsedMessage MessageParser::parse(std::string_view text, const Limits& limits,
     }
     if (!text.empty()) std::memcpy(impl_->scratch.get(), text.data(), text.size());
     std::memset(impl_->scratch.get() + text.size(), 0, kParsePaddingBytes);
-    return impl_->run(std::string_view(impl_->scratch.get(), text.size()), limits, now_ms);
+    return parse_padded(std::string_view(impl_->scratch.get(), text.size()), limits, now_ms);
 }
 
 ParsedMessage MessageParser::parse_padded(std::string_view text, const Limits& limits,
                                           std::int64_t now_ms) {
-    return impl_->run(text, limits, now_ms);
+    ParsedMessage out;
+    ToParsedMessage to{out};
+    impl_->run(text, limits, now_ms, to);
+    return out;
+}
+
+void MessageParser::parse_records_padded(std::string_view text, const Limits& limits,
+                                         std::int64_t now_ms, EventRecords& out) {
+    out.clear();
+    ToRecords to{out, now_ms};
+    impl_->run(text, limits, now_ms, to);
 }
 
 namespace {
@@ -338,6 +440,11 @@ ParsedMessage parse_message(std::string_view text, const Limits& limits, std::in
 ParsedMessage parse_message_padded(std::string_view text, const Limits& limits,
                                    std::int64_t now_ms) {
     return thread_parser().parse_padded(text, limits, now_ms);
+}
+
+void parse_records_padded(std::string_view text, const Limits& limits, std::int64_t now_ms,
+                          EventRecords& out) {
+    thread_parser().parse_records_padded(text, limits, now_ms, out);
 }
 
 }  // namespace pipeline

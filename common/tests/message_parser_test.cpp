@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
+
+#include "common/json_writer.hpp"
 
 namespace pipeline {
 namespace {
@@ -354,6 +357,69 @@ TEST(MessageParser, ParserIsReusableAcrossSizes) {
     EXPECT_EQ(parser.parse(event(), kLimits, kNow).accepted.size(), 1u);
     EXPECT_EQ(parser.parse("{", kLimits, kNow).rejected.size(), 1u);
     EXPECT_EQ(parser.parse(big, kLimits, kNow).accepted.size(), 500u);
+}
+
+// The gateway's path (records written straight from the parser's views) must give exactly
+// what parse_message + append_event_json give: the same indices, keys, canonical JSON and
+// rejections, for every kind of field, escape, duplicate and failure.
+TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
+    const std::vector<std::string> messages = {
+        event(),
+        "[" + event() + "," + event(R"("page":"/p\"q\\r\n\u0001\u00e9","session_id":"s")") + "]",
+        "[" + event(R"("props":{"a":"x","n":3,"f":1.5,"w":3.0,"big":18446744073709551615,)"
+                    R"("b":false,"t":true,"a":"dup","esc":"tab\there"}})") +
+            ",{},42," + event(R"("props":{"x":null}})") + "," +
+            event(R"("page":null,"session_id":null,"props":null,"extra":[1,{"z":2}]})") + "]",
+        R"([{"event_id":"e\"1","user_id":"u\\1","type":"click","ts":1700000000000},)"
+        R"({"event_id":"e2","user_id":"u2","type":"Bad","ts":1700000000000}])",
+        "[]",
+        "{",
+        "\"scalar\"",
+        with_field("user_id", quoted(kMaxUserIdBytes)),
+    };
+    constexpr std::int64_t kReceivedAt = 1700000000123;
+    EventRecords records;
+    for (const auto& text : messages) {
+        SCOPED_TRACE(text);
+        const auto expected = parse_message(text, kLimits, kReceivedAt);
+        std::string padded = text;
+        padded.append(kParsePaddingBytes, '\0');
+        parse_records_padded(std::string_view(padded.data(), text.size()), kLimits, kReceivedAt,
+                             records);
+        ASSERT_EQ(records.accepted.size(), expected.accepted.size());
+        for (std::size_t i = 0; i < expected.accepted.size(); ++i) {
+            const auto& want = expected.accepted[i];
+            std::string json;
+            append_event_json(json, want.event, kReceivedAt);
+            EXPECT_EQ(records.accepted[i].index, want.index);
+            EXPECT_EQ(records.key(records.accepted[i]), want.event.user_id);
+            EXPECT_EQ(records.value(records.accepted[i]), json);
+        }
+        ASSERT_EQ(records.rejected.size(), expected.rejected.size());
+        for (std::size_t i = 0; i < expected.rejected.size(); ++i) {
+            EXPECT_EQ(records.rejected[i].index, expected.rejected[i].index);
+            EXPECT_EQ(records.rejected[i].reason, expected.rejected[i].reason);
+            EXPECT_EQ(records.rejected[i].raw, expected.rejected[i].raw);
+        }
+    }
+}
+
+// The records' buffers are reused: a second message replaces the first one's records.
+TEST(MessageParser, RecordsReplaceThePreviousMessage) {
+    EventRecords records;
+    std::string two = "[" + event({}, "a") + "," + event({}, "b") + ",{}]";
+    two.append(kParsePaddingBytes, '\0');
+    parse_records_padded(std::string_view(two.data(), two.size() - kParsePaddingBytes), kLimits,
+                         kNow, records);
+    ASSERT_EQ(records.accepted.size(), 2u);
+    ASSERT_EQ(records.rejected.size(), 1u);
+    std::string one = event({}, "c");
+    one.append(kParsePaddingBytes, '\0');
+    parse_records_padded(std::string_view(one.data(), one.size() - kParsePaddingBytes), kLimits,
+                         kNow, records);
+    ASSERT_EQ(records.accepted.size(), 1u);
+    EXPECT_TRUE(records.rejected.empty());
+    EXPECT_NE(records.value(records.accepted[0]).find(R"("event_id":"c")"), std::string::npos);
 }
 
 }  // namespace

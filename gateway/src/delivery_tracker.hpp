@@ -19,14 +19,19 @@ public:
     DeliveryTracker(const DeliveryTracker&) = delete;
     DeliveryTracker& operator=(const DeliveryTracker&) = delete;
 
-    // Before produce(): one more record to wait for.
-    void add_record() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
-    // produce() did not take the record (queue full; it will be produced again).
-    void drop_record() noexcept { refs_.fetch_sub(1, std::memory_order_relaxed); }
-    // A delivery report (or a permanent produce() failure). May delete this.
-    void complete(bool ok) noexcept {
+    // Before produce(): `records` more records to wait for (one count for a message's whole
+    // run of records: one atomic operation instead of one per record).
+    void add_record(int records = 1) noexcept {
+        refs_.fetch_add(records, std::memory_order_relaxed);
+    }
+    // produce() did not take the records (queue full; they will be produced again).
+    void drop_record(int records = 1) noexcept {
+        refs_.fetch_sub(records, std::memory_order_relaxed);
+    }
+    // Delivery reports (or permanent produce() failures) of `records` records. May delete this.
+    void complete(bool ok, int records = 1) noexcept {
         if (!ok) failed_.store(true, std::memory_order_relaxed);
-        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        if (refs_.fetch_sub(records, std::memory_order_acq_rel) == records) {
             done_(!failed_.load(std::memory_order_relaxed));
             delete this;
         }

@@ -4,8 +4,13 @@
 // the server's shutdown see only this interface.
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 #include <string_view>
+
+namespace pipeline {
+struct EventRecords;
+}
 
 namespace gateway {
 
@@ -27,6 +32,12 @@ public:
                                         DeliveryTracker* tracker) = 0;
     virtual ProduceStatus produce_dead_letter(std::string_view value,
                                               DeliveryTracker* tracker) = 0;
+    // Thread safe. produce_event for the accepted records [first, end) of one message, in
+    // order, all for `tracker` (the counting done once for the run, not per record). Returns
+    // how many were handed over (each taken or, on a permanent error, completed as failed);
+    // fewer than asked means the next one got queue_full: produce it again later.
+    virtual std::size_t produce_events(const pipeline::EventRecords& records, std::size_t first,
+                                       DeliveryTracker* tracker) = 0;
 
     // True while records can be delivered (GET /health is 200).
     virtual bool healthy() const noexcept = 0;

@@ -5,8 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include <stdexcept>
+#include <utility>
 
 #include "backpressure_gate.hpp"
+#include "common/message_parser.hpp"
 #include "delivery_tracker.hpp"
 #include "metrics.hpp"
 #include "rate_limited_log.hpp"
@@ -16,11 +18,21 @@ namespace gateway {
 namespace {
 
 // Serves delivery reports on whichever thread polls (the poll thread, or flush()).
+//
+// On the poll thread the reports of one poll() are counted before the tracker and the gate
+// hear of them: a run of reports for the same tracker (a message's records in one partition's
+// batch follow each other) completes it once, and the gate is told once per poll(). Both
+// counters are written by the io threads too, so one atomic operation per record on them cost
+// more than the rest of the report. Other threads (flush() at shutdown) complete each report
+// at once, as before.
 class DeliveryReports : public RdKafka::DeliveryReportCb {
 public:
     DeliveryReports(Metrics& metrics, BackpressureGate& gate) : metrics_(metrics), gate_(gate) {}
 
     void set_raw_topic(RdKafka::Topic* raw) { raw_ = raw->c_ptr(); }
+
+    // The calling thread (the poll thread) counts its reports until finish_batch().
+    static void batch_on_this_thread() { batching_ = true; }
 
     void dr_cb(RdKafka::Message& message) override {
         const bool ok = message.err() == RdKafka::ERR_NO_ERROR;
@@ -42,20 +54,51 @@ public:
                               message.topic_name(), RdKafka::err2str(message.err()));
         }
         // Only raw-topic records carry a tracker: dead letters do not decide the ack.
-        if (auto* tracker = static_cast<DeliveryTracker*>(message.msg_opaque())) {
-            tracker->complete(ok || !raw);
+        auto* tracker = static_cast<DeliveryTracker*>(message.msg_opaque());
+        if (!batching_) {
+            if (tracker) tracker->complete(ok || !raw);
+            // After the tracker: shutdown waits for this count to reach zero, which must mean
+            // every completion has been posted.
+            gate_.remove();
+            return;
         }
-        // After the tracker: shutdown waits for this count to reach zero, which must mean
-        // every completion has been posted.
-        gate_.remove();
+        if (tracker != run_tracker_) {
+            complete_run();
+            run_tracker_ = tracker;
+        }
+        ++run_records_;
+        run_ok_ = run_ok_ && (ok || !raw);
+        ++batch_records_;
+    }
+
+    // After each poll() on the poll thread: what the reports counted reaches the trackers,
+    // then (as above, after them) the gate.
+    void finish_batch() {
+        complete_run();
+        if (batch_records_ > 0) gate_.remove(std::exchange(batch_records_, 0));
     }
 
 private:
+    void complete_run() {
+        if (run_tracker_ != nullptr) run_tracker_->complete(run_ok_, run_records_);
+        run_tracker_ = nullptr;
+        run_records_ = 0;
+        run_ok_ = true;
+    }
+
     Metrics& metrics_;
     BackpressureGate& gate_;
     const rd_kafka_topic_t* raw_ = nullptr;
     RateLimitedLog failure_log_{std::chrono::seconds(10)};
+    static thread_local bool batching_;
+    // The poll thread's counts (touched by that thread only).
+    DeliveryTracker* run_tracker_ = nullptr;
+    int run_records_ = 0;
+    bool run_ok_ = true;
+    std::int64_t batch_records_ = 0;
 };
+
+thread_local bool DeliveryReports::batching_ = false;
 
 // librdkafka's own errors and logs, rate-limited.
 class KafkaEvents : public RdKafka::EventCb {
@@ -165,6 +208,43 @@ ProduceStatus KafkaProducer::produce_dead_letter(std::string_view value,
     return produce(false, {}, value, tracker);
 }
 
+std::size_t KafkaProducer::produce_events(const pipeline::EventRecords& records,
+                                         std::size_t first, DeliveryTracker* tracker) {
+    const std::size_t end = records.accepted.size();
+    if (first >= end) return 0;
+    // The tracker and the gate count the whole run at once (one atomic operation each, on
+    // lines the poll thread writes too, instead of one per record); what is not taken is
+    // given back below.
+    const std::size_t n = end - first;
+    if (tracker) tracker->add_record(static_cast<int>(n));
+    gate_.add(static_cast<std::int64_t>(n));
+    std::size_t i = first;
+    for (; i < end; ++i) {
+        const auto& record = records.accepted[i];
+        const std::string_view key = records.key(record);
+        const std::string_view value = records.value(record);
+        const auto err = impl_->producer->produce(
+            impl_->raw_topic.get(), RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+            const_cast<char*>(value.data()), value.size(), key.empty() ? nullptr : key.data(),
+            key.size(), tracker);
+        if (err == RdKafka::ERR_NO_ERROR) continue;
+        if (err == RdKafka::ERR__QUEUE_FULL) {
+            metrics_.produce_retries.fetch_add(1, std::memory_order_relaxed);
+            break;
+        }
+        static RateLimitedLog log{std::chrono::seconds(10)};
+        log.warn("produce failed topic={} error={}", impl_->raw_topic->name(), RdKafka::err2str(err));
+        metrics_.delivery_failures.fetch_add(1, std::memory_order_relaxed);
+        gate_.remove();
+        if (tracker) tracker->complete(false);
+    }
+    if (const std::size_t left = end - i; left > 0) {
+        gate_.remove(static_cast<std::int64_t>(left));
+        if (tracker) tracker->drop_record(static_cast<int>(left));
+    }
+    return i - first;
+}
+
 ProduceStatus KafkaProducer::produce(bool raw, std::string_view key, std::string_view value,
                                      DeliveryTracker* tracker) {
     RdKafka::Topic* topic = raw ? impl_->raw_topic.get() : impl_->deadletter_topic.get();
@@ -193,8 +273,10 @@ ProduceStatus KafkaProducer::produce(bool raw, std::string_view key, std::string
 }
 
 void KafkaProducer::poll_loop() {
+    DeliveryReports::batch_on_this_thread();
     while (running_.load(std::memory_order_relaxed)) {
         impl_->producer->poll(50);
+        impl_->reports.finish_batch();
         gate_.maybe_open();
         metrics_.kafka_queue_depth.store(impl_->producer->outq_len(), std::memory_order_relaxed);
     }

@@ -37,6 +37,8 @@ public:
     ProduceStatus produce_event(std::string_view key, std::string_view value,
                                 DeliveryTracker* tracker) override;
     ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker) override;
+    std::size_t produce_events(const pipeline::EventRecords& records, std::size_t first,
+                               DeliveryTracker* tracker) override;
 
     // True while the brokers answer and both topics exist (checked by the health thread).
     bool healthy() const noexcept override { return healthy_.load(std::memory_order_relaxed); }

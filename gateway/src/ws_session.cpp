@@ -38,6 +38,8 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // A buffer grown by one large message is given back when it is above this.
 constexpr std::size_t kKeepBufferCapacity = 256 * 1024;
+// The same for the records of one message (their JSON is kept in a buffer of the above).
+constexpr std::size_t kKeepRecords = 4096;
 // produce() said QUEUE_FULL: try again after this long (the socket is not read meanwhile).
 constexpr auto kProduceRetryDelay = std::chrono::milliseconds(20);
 
@@ -221,12 +223,15 @@ private:
         const std::uint64_t n = ++messages_;
         const std::int64_t received_at = now_ms();
         ctx_.metrics.messages_received.fetch_add(1, std::memory_order_relaxed);
-        pipeline::ParsedMessage parsed;
+        // The records are written into the session's own buffers (reused from message to
+        // message), so nothing is allocated per event and a QUEUE_FULL retry still has them
+        // after this thread's parser has moved on to other connections' messages.
+        pending_.clear();
         // GATEWAY_PARSE=off (benchmarks): the message counts as one accepted event, unread.
         std::size_t unparsed_accepted = 0;
         if (discarding_) {
             // A binary message keeps no payload (it need not be text the dead letter can hold).
-            parsed.rejected.push_back(pipeline::RejectedEntry{
+            pending_.rejected.push_back(pipeline::RejectedEntry{
                 -1, discard_reason_, std::move(too_large_prefix_)});
             too_large_prefix_.clear();
         } else if (!ctx_.config.parse_enabled()) {
@@ -238,9 +243,9 @@ private:
             const auto pad = buffer_.prepare(pipeline::kParsePaddingBytes);
             std::memset(pad.data(), 0, pad.size());
             const auto data = buffer_.data();
-            parsed = pipeline::parse_message_padded(
+            pipeline::parse_records_padded(
                 std::string_view(static_cast<const char*>(data.data()), size), ctx_.limits,
-                received_at);
+                received_at, pending_);
         }
         buffer_.clear();
         if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
@@ -249,16 +254,15 @@ private:
 
         AckSlot slot;
         slot.n = n;
-        slot.accepted = parsed.accepted.size() + unparsed_accepted;
-        slot.rejected.reserve(parsed.rejected.size());
-        for (const auto& r : parsed.rejected) {
+        slot.accepted = pending_.accepted.size() + unparsed_accepted;
+        slot.rejected.reserve(pending_.rejected.size());
+        for (const auto& r : pending_.rejected) {
             slot.rejected.push_back(AckRejection{r.index, r.reason});
             ctx_.metrics.count_reject(r.reason);
         }
         ctx_.metrics.events_accepted.fetch_add(slot.accepted, std::memory_order_relaxed);
         acks_.push_back(std::move(slot));
 
-        pending_ = std::move(parsed);
         pending_received_at_ = received_at;
         next_record_ = 0;
         producing_ = true;
@@ -273,29 +277,29 @@ private:
         const std::size_t accepted = pending_.accepted.size();
         const std::size_t total = accepted + pending_.rejected.size();
         while (next_record_ < total) {
-            scratch_.clear();
-            ProduceStatus status;
             if (next_record_ < accepted) {
-                const auto& event = pending_.accepted[next_record_].event;
-                pipeline::append_event_json(scratch_, event, pending_received_at_);
-                status = ctx_.sink.produce_event(event.user_id, scratch_, tracker_);
-            } else {
-                const auto& r = pending_.rejected[next_record_ - accepted];
-                append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
-                                        r.raw);
-                // Dead letters are best effort: they neither hold up nor fail the ack.
-                status = ctx_.sink.produce_dead_letter(scratch_, nullptr);
+                next_record_ += ctx_.sink.produce_events(pending_, next_record_, tracker_);
+                if (next_record_ < accepted) return retry_produce_later();  // QUEUE_FULL
+                continue;
             }
-            if (status == ProduceStatus::queue_full) {
-                retry_timer_.expires_after(kProduceRetryDelay);
-                retry_timer_.async_wait(
-                    beast::bind_front_handler(&WsSession::on_retry, shared_from_this()));
-                return;
+            const auto& r = pending_.rejected[next_record_ - accepted];
+            scratch_.clear();
+            append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
+                                    r.raw);
+            // Dead letters are best effort: they neither hold up nor fail the ack.
+            if (ctx_.sink.produce_dead_letter(scratch_, nullptr) == ProduceStatus::queue_full) {
+                return retry_produce_later();
             }
             ++next_record_;
         }
         finish_message(true);
         do_read();
+    }
+
+    void retry_produce_later() {
+        retry_timer_.expires_after(kProduceRetryDelay);
+        retry_timer_.async_wait(
+            beast::bind_front_handler(&WsSession::on_retry, shared_from_this()));
     }
 
     void on_retry(beast::error_code ec) {
@@ -306,7 +310,12 @@ private:
     // Ends the producing state; not ok = the rest of the message was never produced.
     void finish_message(bool ok) {
         producing_ = false;
-        pending_ = {};
+        if (pending_.data.capacity() > kKeepBufferCapacity ||
+            pending_.accepted.capacity() > kKeepRecords) {
+            pending_ = {};  // give back what one large message grew
+        } else {
+            pending_.clear();
+        }
         if (tracker_) std::exchange(tracker_, nullptr)->release(ok);
     }
 
@@ -442,11 +451,11 @@ private:
 
     // Producing the current message.
     bool producing_ = false;
-    pipeline::ParsedMessage pending_;
+    pipeline::EventRecords pending_;  // the current message's records (buffers reused)
     std::int64_t pending_received_at_ = 0;
     std::size_t next_record_ = 0;
     DeliveryTracker* tracker_ = nullptr;
-    std::string scratch_;
+    std::string scratch_;  // a dead letter's JSON
 
     // Acknowledging.
     std::deque<AckSlot> acks_;

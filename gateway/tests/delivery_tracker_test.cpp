@@ -50,5 +50,29 @@ TEST(DeliveryTracker, EmptyMessageCompletesOnRelease) {
     EXPECT_EQ(result, std::optional<bool>(true));
 }
 
+// A run of records counted at once (KafkaProducer::produce_events): the message is done
+// only when every one of them has completed, whether one by one or together.
+TEST(DeliveryTracker, CountsARunOfRecordsAtOnce) {
+    std::optional<bool> result;
+    auto* t = DeliveryTracker::create([&](bool ok) { result = ok; });
+    t->add_record(5);
+    t->drop_record(2);  // two were not taken (QUEUE_FULL)
+    t->release(true);
+    t->complete(true);
+    t->complete(true, 1);
+    EXPECT_FALSE(result.has_value());
+    t->complete(true);
+    EXPECT_EQ(result, std::optional<bool>(true));
+
+    result.reset();
+    t = DeliveryTracker::create([&](bool ok) { result = ok; });
+    t->add_record(3);
+    t->complete(true, 2);
+    t->release(true);
+    EXPECT_FALSE(result.has_value());
+    t->complete(false);
+    EXPECT_EQ(result, std::optional<bool>(false));
+}
+
 }  // namespace
 }  // namespace gateway

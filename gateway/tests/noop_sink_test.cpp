@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "backpressure_gate.hpp"
+#include "common/message_parser.hpp"
 #include "delivery_tracker.hpp"
 #include "metrics.hpp"
 
@@ -33,6 +34,28 @@ TEST(NoopSink, DeliversAtOnceWithoutABroker) {
     EXPECT_EQ(metrics.deadletters_delivered.load(), 1u);
     EXPECT_EQ(gate.in_flight(), 0);
     EXPECT_TRUE(sink.flush(std::chrono::milliseconds(1)));
+}
+
+// A message's run of records: all taken at once, counted once, the tracker done when the
+// session lets go of it.
+TEST(NoopSink, ProducesARunOfRecords) {
+    Metrics metrics;
+    BackpressureGate gate(100, 50, metrics);
+    NoopSink sink(metrics, gate);
+    pipeline::EventRecords records;
+    records.data = "u1{}u2{}u3{}";
+    for (std::size_t i = 0; i < 3; ++i) {
+        records.accepted.push_back({static_cast<int>(i), 4 * i, 2, 4 * i + 2, 2});
+    }
+    int done = 0;
+    auto* tracker = DeliveryTracker::create([&](bool ok) { done += ok ? 1 : 100; });
+    EXPECT_EQ(sink.produce_events(records, 1, tracker), 2u);
+    EXPECT_EQ(sink.produce_events(records, 3, tracker), 0u);
+    EXPECT_EQ(done, 0);
+    tracker->release(true);
+    EXPECT_EQ(done, 1);
+    EXPECT_EQ(metrics.events_delivered.load(), 2u);
+    EXPECT_EQ(gate.in_flight(), 0);
 }
 
 }  // namespace

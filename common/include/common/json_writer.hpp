@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/event.hpp"
+#include "common/event_view.hpp"
 
 namespace pipeline {
 
@@ -20,6 +21,12 @@ void append_json_string(std::string& out, std::string_view s);
 //  [,"received_at_ms":..]}
 void append_event_json(std::string& out, const Event& e,
                        std::optional<std::int64_t> received_at_ms = std::nullopt);
+// The same bytes from a view (the gateway's hot path: no owned Event in between).
+void append_event_json(std::string& out, const EventView& e,
+                       std::optional<std::int64_t> received_at_ms = std::nullopt);
+// The same with received_at_ms already written as decimal text: a message's events share it,
+// so it is formatted once per message.
+void append_event_json(std::string& out, const EventView& e, std::string_view received_at_ms);
 
 inline std::string event_to_json(const Event& e) {
     std::string out;

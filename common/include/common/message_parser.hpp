@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/event.hpp"
+#include "common/event_view.hpp"
 
 namespace pipeline {
 
@@ -72,6 +73,33 @@ struct ParsedMessage {
     std::vector<RejectedEntry> rejected;
 };
 
+// What the gateway needs of a message, written without an owned Event in between: for each
+// accepted event its Kafka key (user_id) and value (the canonical JSON of json_writer.hpp,
+// with received_at_ms), back to back in one buffer. Reused across messages (clear() keeps
+// the capacity), so a steady stream of messages allocates nothing per event.
+struct EventRecords {
+    struct Record {
+        int index = 0;  // position in the message (0 for a single object)
+        std::size_t key_offset = 0;
+        std::size_t key_size = 0;
+        std::size_t value_offset = 0;
+        std::size_t value_size = 0;
+    };
+    std::string data;
+    std::vector<Record> accepted;
+    std::vector<RejectedEntry> rejected;
+
+    std::string_view key(const Record& r) const { return {data.data() + r.key_offset, r.key_size}; }
+    std::string_view value(const Record& r) const {
+        return {data.data() + r.value_offset, r.value_size};
+    }
+    void clear() noexcept {
+        data.clear();
+        accepted.clear();
+        rejected.clear();
+    }
+};
+
 // Truncates `raw` to at most kMaxRawBytes bytes (without splitting a UTF-8 sequence).
 std::string truncate_raw(std::string_view raw);
 
@@ -91,6 +119,11 @@ public:
     ParsedMessage parse_padded(std::string_view text, const Limits& limits,
                                std::int64_t now_ms);
 
+    // The same rules, written as records (replacing what `out` held); now_ms is also the
+    // records' received_at_ms. No copy: kParsePaddingBytes bytes after `text` must be readable.
+    void parse_records_padded(std::string_view text, const Limits& limits, std::int64_t now_ms,
+                              EventRecords& out);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
@@ -102,5 +135,9 @@ ParsedMessage parse_message(std::string_view text, const Limits& limits, std::in
 // The same without the copy; kParsePaddingBytes bytes after `text` must be readable.
 ParsedMessage parse_message_padded(std::string_view text, const Limits& limits,
                                    std::int64_t now_ms);
+
+// MessageParser::parse_records_padded with the thread_local parser.
+void parse_records_padded(std::string_view text, const Limits& limits, std::int64_t now_ms,
+                          EventRecords& out);
 
 }  // namespace pipeline
