@@ -3,13 +3,17 @@
 // own (/probe/RUN/N) over its own WebSocket to the gateway, and every --poll-ms it asks
 // ClickHouse which of its pages analytics.page_views (the SPEC view, FINAL) already shows.
 // Freshness of probe N = the first poll that shows its page - the moment it was sent.
+// To show where the time goes it also tails Flink's page-views topic (bench/topic_tail.hpp):
+// "flink_ms" is send -> the page's first record in that topic, "clickhouse_ms" the rest.
 // The other traffic (the steady load) comes from elsewhere: bench/freshness.sh runs the
 // emulator beside it. A poll's own duration and interval bound the resolution (reported).
 // Prints one JSON line:
-//   {"probes":..,"seen":..,"missing":..,"poll_ms":..,"latency_ms":{"p50":..,"p95":..,"p99":..,"max":..}}
+//   {"probes":..,"seen":..,"missing":..,"poll_ms":..,"latency_ms":{"p50":..,"p95":..,"p99":..,"max":..},
+//    "flink_ms":{...},"clickhouse_ms":{...}}
 //
 //   freshness_probe --gateway-port 8080 [--duration 60] [--interval-ms 200] [--poll-ms 100]
-//                   [--grace 30]      (ClickHouse from CLICKHOUSE_HTTP_PORT / _USER / _PASSWORD)
+//                   [--grace 30]      (ClickHouse from CLICKHOUSE_HTTP_PORT / _USER / _PASSWORD,
+//                                      Kafka from KAFKA_BOOTSTRAP and PAGE_VIEWS_TOPIC)
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -17,12 +21,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "clickhouse_http.hpp"
+#include "env.hpp"
+#include "topic_tail.hpp"
 #include "ws_test_client.hpp"
 
 namespace {
@@ -66,6 +73,18 @@ double percentile(std::vector<double> v, double q) {
     return v[std::min(i, v.size() - 1)];
 }
 
+// {"p50":..,"p95":..,"p99":..,"max":..} of the values, in ms.
+std::string percentiles_json(const std::vector<double>& v) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "{\"p50\":%.0f,\"p95\":%.0f,\"p99\":%.0f,\"max\":%.0f}", percentile(v, 0.5),
+                  percentile(v, 0.95), percentile(v, 0.99), v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()));
+    return buf;
+}
+
+double ms_between(steady::time_point from, steady::time_point to) {
+    return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
@@ -77,7 +96,20 @@ int main(int argc, char** argv) try {
     if (ws.connect(o.gateway_port) != 101) throw std::runtime_error("cannot connect to the gateway");
 
     std::map<int, steady::time_point> sent;  // probe -> send time, until seen
-    std::vector<double> latencies;
+    std::vector<double> latencies, flink_ms, clickhouse_ms;
+
+    // Probe -> when its page's first record reached Flink's page-views topic (the tail's thread).
+    std::mutex in_kafka_mutex;
+    std::map<int, steady::time_point> in_kafka;
+    bench::TopicTail tail(test_support::env_or("KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+                          test_support::env_or("PAGE_VIEWS_TOPIC", "analytics.page_views"),
+                          [&](std::string_view value, steady::time_point seen) {
+                              const auto at = value.find(prefix);
+                              if (at == std::string_view::npos) return;
+                              const int n = std::atoi(std::string(value.substr(at + prefix.size(), 12)).c_str());
+                              const std::lock_guard lock(in_kafka_mutex);
+                              in_kafka.try_emplace(n, seen);
+                          });
     double poll_ms_max = 0;
     int probes = 0;
     const auto start = steady::now();
@@ -115,7 +147,14 @@ int main(int argc, char** argv) try {
                 const auto it = sent.find(std::stoi(page.substr(prefix.size())));
                 if (it == sent.end()) continue;  // seen before
                 // The page was visible by the time the query ran: count from its start.
-                latencies.push_back(std::chrono::duration<double, std::milli>(poll_start - it->second).count());
+                latencies.push_back(ms_between(it->second, poll_start));
+                {
+                    const std::lock_guard lock(in_kafka_mutex);
+                    if (const auto k = in_kafka.find(it->first); k != in_kafka.end()) {
+                        flink_ms.push_back(ms_between(it->second, k->second));
+                        clickhouse_ms.push_back(ms_between(k->second, poll_start));
+                    }
+                }
                 sent.erase(it);
             }
             next_poll = poll_start + milliseconds(o.poll_ms);
@@ -123,10 +162,10 @@ int main(int argc, char** argv) try {
         std::this_thread::sleep_until(std::min(next_poll, now < stop_sending ? next_send : next_poll));
     }
     std::printf("{\"probes\":%d,\"seen\":%zu,\"missing\":%zu,\"interval_ms\":%d,\"poll_ms\":%d,\"poll_duration_ms_max\":%.1f,"
-                "\"latency_ms\":{\"p50\":%.0f,\"p95\":%.0f,\"p99\":%.0f,\"max\":%.0f}}\n",
+                "\"latency_ms\":%s,\"flink_ms\":%s,\"clickhouse_ms\":%s}\n",
                 probes, latencies.size(), sent.size(), o.interval_ms, o.poll_ms, poll_ms_max,
-                percentile(latencies, 0.5), percentile(latencies, 0.95), percentile(latencies, 0.99),
-                latencies.empty() ? 0.0 : *std::max_element(latencies.begin(), latencies.end()));
+                percentiles_json(latencies).c_str(), percentiles_json(flink_ms).c_str(),
+                percentiles_json(clickhouse_ms).c_str());
     return sent.empty() ? 0 : 3;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "freshness_probe: %s\n", e.what());
