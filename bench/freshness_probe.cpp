@@ -113,6 +113,7 @@ int main(int argc, char** argv) try {
     double poll_ms_max = 0;
     int probes = 0;
     const auto start = steady::now();
+    std::fprintf(stderr, "probing from %s (epoch ms)\n", run.c_str());
     const auto stop_sending = start + std::chrono::duration_cast<steady::duration>(
                                           std::chrono::duration<double>(o.duration_s));
     const auto give_up = stop_sending + std::chrono::duration_cast<steady::duration>(
@@ -150,10 +151,16 @@ int main(int argc, char** argv) try {
                 latencies.push_back(ms_between(it->second, poll_start));
                 {
                     const std::lock_guard lock(in_kafka_mutex);
-                    if (const auto k = in_kafka.find(it->first); k != in_kafka.end()) {
+                    const auto k = in_kafka.find(it->first);
+                    const bool in_topic = k != in_kafka.end();
+                    if (in_topic) {
                         flink_ms.push_back(ms_between(it->second, k->second));
                         clickhouse_ms.push_back(ms_between(k->second, poll_start));
                     }
+                    // One line per probe (the log beside the benchmark), to line stalls up with other logs.
+                    std::fprintf(stderr, "probe %d sent %lld ms after start: %.0f ms, of which Flink %.0f ms\n",
+                                 it->first, static_cast<long long>(ms_between(start, it->second)),
+                                 latencies.back(), in_topic ? flink_ms.back() : -1.0);
                 }
                 sent.erase(it);
             }
