@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by user_id, fed with {@link SessionizeFunction}'s output, i.e. each user's events in event-time
+ * Keyed by user_id, fed with {@link SessionizeOperator}'s output, i.e. each user's events in event-time
  * order. Keeps the user's first day (UTC day of the earliest event ever: the first one seen, hence final)
  * and counts events per UTC day. A day publishes provisional values while it changes ({@link ProvisionalThrottle})
  * and is final when the
