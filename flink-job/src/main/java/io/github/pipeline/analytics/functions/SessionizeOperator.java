@@ -55,7 +55,15 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private final long provisionalIntervalMs;
 
     private transient ValueState<UserSessionState> state;
+    /** Drain timers (one per user with buffered events) and the provisional processing-time timers. */
     private transient InternalTimerService<VoidNamespace> timers;
+    /**
+     * Session-close checks, in a timer service of their own: every open session has one, so in the drain
+     * timers' heap they made every drain timer's insertion and removal walk (and cache-miss through) a
+     * heap and a de-duplication map the size of all open sessions, instead of only the users with buffered
+     * events.
+     */
+    private transient InternalTimerService<VoidNamespace> closeTimers;
     private transient StreamRecord<CleanEvent> cleanRecord;
     private transient StreamRecord<SessionRecord> sessionRecord;
     private transient List<String> groupTypes;
@@ -72,6 +80,18 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         state = getPartitionedState(new ValueStateDescriptor<>("user-session",
                 TypeInformation.of(UserSessionState.class)));
         timers = getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, this);
+        closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE,
+                new Triggerable<String, VoidNamespace>() {
+                    @Override
+                    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+                        wake(timer, false);
+                    }
+
+                    @Override
+                    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+                        throw new IllegalStateException("no processing-time close timers");
+                    }
+                });
         cleanRecord = new StreamRecord<>(null);
         sessionRecord = new StreamRecord<>(null);
         groupTypes = new ArrayList<>();
@@ -99,6 +119,14 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        wake(timer, true);
+    }
+
+    /**
+     * A drain or close timer fired: does everything the watermark has made due for this user (either kind
+     * of timer may find both kinds of work), then makes sure a timer is pending for what is left.
+     */
+    private void wake(InternalTimer<String, VoidNamespace> timer, boolean drainTimer) throws Exception {
         UserSessionState u = state.value();
         if (u == null) {
             return;  // a timer left from state that is gone (e.g. a drain timer superseded by an earlier one)
@@ -107,10 +135,10 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         long watermark = timers.currentWatermark();
         long now = timers.currentProcessingTime();
         String userId = timer.getKey();
-        if (u.drainTimer == fired) {
+        if (drainTimer && u.drainTimer == fired) {
             u.drainTimer = 0;
         }
-        if (u.session != null && u.session.closeTimer == fired) {
+        if (!drainTimer && u.session != null && u.session.closeTimer == fired) {
             u.session.closeTimer = 0;
         }
         drain(u, userId, watermark, now);
@@ -125,7 +153,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         // event would cost a timer per event (and a heap of them: one per event of the last gap).
         if (s != null && s.closeTimer == 0) {
             s.closeTimer = s.end + gapMs;
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.closeTimer);
+            closeTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.closeTimer);
         }
         if (u.buffer != null && !u.buffer.isEmpty()) {
             long next = u.buffer.get(0).ts;
