@@ -289,6 +289,16 @@ class SessionizeOperatorTest {
     }
 
     @Test
+    void userDaysKeepOneStateEntryPerUser() throws Exception {
+        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
+        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);
+        days.processElement(new CleanEvent("2", "v", "click", "", T, "v:" + T, 0), T);
+        // first day and current day together: one lookup and one write per event, not two lookups and a write
+        assertEquals(2, days.numKeyedStateEntries());
+        days.close();
+    }
+
+    @Test
     void userDaysProvisionalThenFinalAtDayEnd() throws Exception {
         long day = TimeBuckets.dayStart(T);
         var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
