@@ -8,7 +8,7 @@ import io.github.pipeline.analytics.functions.EventsPerTypeFunction;
 import io.github.pipeline.analytics.functions.LocalWindowCountOperator;
 import io.github.pipeline.analytics.functions.PageViewsFunction;
 import io.github.pipeline.analytics.functions.RouteInvalidFunction;
-import io.github.pipeline.analytics.functions.SessionizeFunction;
+import io.github.pipeline.analytics.functions.SessionizeOperator;
 import io.github.pipeline.analytics.functions.UniqueUsersPerPageFunction;
 import io.github.pipeline.analytics.functions.UserDaysFunction;
 import io.github.pipeline.analytics.model.CleanEvent;
@@ -69,7 +69,7 @@ public final class AnalyticsJob {
                              WatermarkStrategy<ParsedRecord> watermarks, OutputSinks sinks) {
         long interval = config.provisionalIntervalMs;
         // Chained operators hand records over without a defensive copy. Safe here: every function emits
-        // fresh objects and none modifies its input or keeps it beyond the call, except SessionizeFunction,
+        // fresh objects and none modifies its input or keeps it beyond the call, except SessionizeOperator,
         // which keeps events in state but is fed through a keyBy (records from the network are always new).
         env.getConfig().enableObjectReuse();
 
@@ -121,10 +121,11 @@ public final class AnalyticsJob {
 
         SingleOutputStreamOperator<CleanEvent> clean = onTime
                 .keyBy(e -> e.userId, Types.STRING)
-                .process(new SessionizeFunction(config.sessionGapMs, config.funnelSteps, interval))
-                .uid("sessionize").name("Sessions in event-time order");
+                .transform("Sessions in event-time order", TypeInformation.of(CleanEvent.class),
+                        new SessionizeOperator(config.sessionGapMs, config.funnelSteps, interval))
+                .uid("sessionize");
 
-        DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeFunction.SESSIONS);
+        DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeOperator.SESSIONS);
 
         // Sessionize's output is already partitioned by user_id: no second shuffle, user-days is chained to it.
         SingleOutputStreamOperator<UserDayRecord> userDays = DataStreamUtils

@@ -1,6 +1,6 @@
 package io.github.pipeline.analytics.functions;
 
-/** A user's current UTC day (state of {@link UserDaysFunction}). */
+/** A user's current UTC day (part of {@link UserDaysState}). */
 public class DayState {
     public long day;
     public long events;

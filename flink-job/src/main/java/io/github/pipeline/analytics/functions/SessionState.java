@@ -1,6 +1,6 @@
 package io.github.pipeline.analytics.functions;
 
-/** The open session of one user (state of {@link SessionizeFunction}). */
+/** The open session of one user (part of {@link UserSessionState}). */
 public class SessionState {
     public long start;
     public long end;
@@ -14,7 +14,7 @@ public class SessionState {
     public long timer;
     /** Until when (processing time) the last provisional publication holds the next one back. */
     public long quietUntil;
-    /** The one pending session-close check (event time), 0 = none; re-armed lazily, see SessionizeFunction. */
+    /** The one pending session-close check (event time), 0 = none; re-armed lazily, see SessionizeOperator. */
     public long closeTimer;
 
     public SessionState() {}

@@ -6,13 +6,12 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Keyed by user_id, fed with {@link SessionizeFunction}'s output, i.e. each user's events in event-time
+ * Keyed by user_id, fed with {@link SessionizeOperator}'s output, i.e. each user's events in event-time
  * order. Keeps the user's first day (UTC day of the earliest event ever: the first one seen, hence final)
  * and counts events per UTC day. A day publishes provisional values while it changes ({@link ProvisionalThrottle})
  * and is final when the
@@ -23,8 +22,7 @@ import org.apache.flink.util.Collector;
 public class UserDaysFunction extends KeyedProcessFunction<String, CleanEvent, UserDayRecord> {
     private static final long serialVersionUID = 1L;
     private final long provisionalIntervalMs;
-    private transient ValueState<Long> firstDay;
-    private transient ValueState<DayState> current;
+    private transient ValueState<UserDaysState> state;
 
     public UserDaysFunction(long provisionalIntervalMs) {
         this.provisionalIntervalMs = provisionalIntervalMs;
@@ -32,20 +30,21 @@ public class UserDaysFunction extends KeyedProcessFunction<String, CleanEvent, U
 
     @Override
     public void open(OpenContext openContext) {
-        firstDay = getRuntimeContext().getState(new ValueStateDescriptor<>("first-day", Types.LONG));
-        current = getRuntimeContext().getState(new ValueStateDescriptor<>("day", TypeInformation.of(DayState.class)));
+        state = getRuntimeContext().getState(new ValueStateDescriptor<>("user-days",
+                TypeInformation.of(UserDaysState.class)));
     }
 
     @Override
     public void processElement(CleanEvent event, Context ctx, Collector<UserDayRecord> out) throws Exception {
         long day = TimeBuckets.dayStart(event.tsMs);
-        Long first = firstDay.value();
-        if (first == null) {
-            first = day;
-            firstDay.update(first);
+        UserDaysState u = state.value();
+        if (u == null) {
+            u = new UserDaysState();
+            u.firstDay = day;
         }
+        long first = u.firstDay;
         long now = ctx.timerService().currentProcessingTime();
-        DayState d = current.value();
+        DayState d = u.current;
         if (d != null && d.day != day) {
             finish(ctx.getCurrentKey(), d, first, now, out, ctx.timerService());
             ctx.timerService().deleteEventTimeTimer(d.day + TimeBuckets.DAY_MS - 1);
@@ -65,27 +64,29 @@ public class UserDaysFunction extends KeyedProcessFunction<String, CleanEvent, U
             d.timer = when;
             ctx.timerService().registerProcessingTimeTimer(when);
         }
-        current.update(d);
+        u.current = d;
+        state.update(u);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<UserDayRecord> out) throws Exception {
-        DayState d = current.value();
+        UserDaysState u = state.value();
+        DayState d = u == null ? null : u.current;
         if (d == null) {
             return;
         }
         long now = ctx.timerService().currentProcessingTime();
-        Long first = firstDay.value();
+        long first = u.firstDay;
         if (ctx.timeDomain() == TimeDomain.EVENT_TIME) {
             finish(ctx.getCurrentKey(), d, first, now, out, ctx.timerService());
-            current.clear();
+            u.current = null;
         } else {
             d.timer = 0;
             if (d.dirty) {
                 emit(ctx.getCurrentKey(), d, first, now, out);
             }
-            current.update(d);
         }
+        state.update(u);
     }
 
     private void finish(String userId, DayState d, long first, long now, Collector<UserDayRecord> out,

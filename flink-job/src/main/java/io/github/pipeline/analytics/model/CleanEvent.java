@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** A de-duplicated, non-late event with its Flink session id ({@code analytics.events}). */
@@ -30,6 +31,18 @@ public class CleanEvent implements OutputRecord {
         this.tsMs = tsMs;
         this.sessionId = sessionId;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("event_id", eventId)
+                .field("user_id", userId)
+                .field("type", type)
+                .field("page", page)
+                .field("ts_ms", tsMs)
+                .field("session_id", sessionId)
+                .field("version", version);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** Viewers, purchasers and converted users per 1-minute window ({@code analytics.conversion}). */
@@ -24,6 +25,16 @@ public class ConversionRecord implements OutputRecord {
         this.purchasers = purchasers;
         this.converted = converted;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("window_start_ms", windowStartMs)
+                .field("viewers", viewers)
+                .field("purchasers", purchasers)
+                .field("converted", converted)
+                .field("version", version);
     }
 
     @Override

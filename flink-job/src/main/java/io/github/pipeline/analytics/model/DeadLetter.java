@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** An unparseable or invalid raw record ({@code events.deadletter}). */
@@ -21,6 +22,15 @@ public class DeadLetter implements OutputRecord {
         this.reason = reason;
         this.payload = payload;
         this.source = source;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("received_at_ms", receivedAtMs)
+                .field("reason", reason)
+                .field("payload", payload)
+                .field("source", source);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** Events per (1-minute window, type) ({@code analytics.events_per_type}). */
@@ -21,6 +22,15 @@ public class EventsPerTypeRecord implements OutputRecord {
         this.type = type;
         this.events = events;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("window_start_ms", windowStartMs)
+                .field("type", type)
+                .field("events", events)
+                .field("version", version);
     }
 
     @Override

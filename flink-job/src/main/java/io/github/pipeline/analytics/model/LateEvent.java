@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** An event behind the watermark ({@code events.late}); never counted. */
@@ -30,6 +31,18 @@ public class LateEvent implements OutputRecord {
         this.tsMs = tsMs;
         this.sessionId = sessionId;
         this.watermarkMs = watermarkMs;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("event_id", eventId)
+                .field("user_id", userId)
+                .field("type", type)
+                .field("page", page)
+                .field("ts_ms", tsMs)
+                .field("session_id", sessionId)
+                .field("watermark_ms", watermarkMs);
     }
 
     @Override

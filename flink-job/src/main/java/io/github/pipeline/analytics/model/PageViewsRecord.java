@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** Page views per (1-minute window, page) ({@code analytics.page_views}). */
@@ -21,6 +22,15 @@ public class PageViewsRecord implements OutputRecord {
         this.page = page;
         this.views = views;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("window_start_ms", windowStartMs)
+                .field("page", page)
+                .field("views", views)
+                .field("version", version);
     }
 
     @Override

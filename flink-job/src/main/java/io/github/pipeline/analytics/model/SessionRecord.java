@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** A user session ({@code analytics.sessions}); provisional while open, final once closed. */
@@ -36,6 +37,20 @@ public class SessionRecord implements OutputRecord {
         this.purchased = purchased;
         this.funnelStep = funnelStep;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("session_id", sessionId)
+                .field("user_id", userId)
+                .field("session_start_ms", sessionStartMs)
+                .field("session_end_ms", sessionEndMs)
+                .field("events", events)
+                .field("page_views", pageViews)
+                .field("purchased", purchased)
+                .field("funnel_step", funnelStep)
+                .field("version", version);
     }
 
     @Override

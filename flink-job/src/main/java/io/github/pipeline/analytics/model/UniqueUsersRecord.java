@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** Distinct viewing users per (1-minute window, page) ({@code analytics.unique_users_per_page}). */
@@ -21,6 +22,15 @@ public class UniqueUsersRecord implements OutputRecord {
         this.page = page;
         this.users = users;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("window_start_ms", windowStartMs)
+                .field("page", page)
+                .field("users", users)
+                .field("version", version);
     }
 
     @Override

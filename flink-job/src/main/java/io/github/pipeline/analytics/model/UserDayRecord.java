@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.model;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.pipeline.analytics.sinks.JsonOut;
 import java.util.Objects;
 
 /** Retention input: a user's events on one UTC day and the user's first day ({@code analytics.user_days}). */
@@ -24,6 +25,16 @@ public class UserDayRecord implements OutputRecord {
         this.firstDayMs = firstDayMs;
         this.events = events;
         this.version = version;
+    }
+
+    @Override
+    public void writeJson(JsonOut out) {
+        out.begin()
+                .field("user_id", userId)
+                .field("day_ms", dayMs)
+                .field("first_day_ms", firstDayMs)
+                .field("events", events)
+                .field("version", version);
     }
 
     @Override

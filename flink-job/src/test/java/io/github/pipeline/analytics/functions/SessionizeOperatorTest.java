@@ -4,6 +4,9 @@ import io.github.pipeline.analytics.model.CleanEvent;
 import io.github.pipeline.analytics.model.Event;
 import io.github.pipeline.analytics.model.SessionRecord;
 import io.github.pipeline.analytics.model.UserDayRecord;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -18,13 +21,16 @@ import static io.github.pipeline.analytics.functions.Harnesses.side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class SessionizeFunctionTest {
+class SessionizeOperatorTest {
     private static final long GAP = 30 * 60_000L;
     private static final long T = 1_511_544_070_000L;
     private static final List<String> STEPS = List.of("page_view", "click", "purchase");
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness() throws Exception {
-        return keyed(new SessionizeFunction(GAP, STEPS, 2_000), e -> e.userId);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
+                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        h.open();
+        return h;
     }
 
     private static SessionRecord session(String user, long start, long end, long events, long views, int purchased,
@@ -34,7 +40,7 @@ class SessionizeFunctionTest {
 
     private static List<SessionRecord> finals(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h) {
         List<SessionRecord> out = new ArrayList<>();
-        for (SessionRecord r : side(h, SessionizeFunction.SESSIONS)) {
+        for (SessionRecord r : side(h, SessionizeOperator.SESSIONS)) {
             out.removeIf(o -> o.sessionId.equals(r.sessionId));
             SessionRecord copy = new SessionRecord(r.sessionId, r.userId, r.sessionStartMs, r.sessionEndMs, r.events,
                     r.pageViews, r.purchased, r.funnelStep, 0);
@@ -99,9 +105,9 @@ class SessionizeFunctionTest {
         var h = harness();
         h.processElement(ev("1", "u", "purchase", "", T), T);
         h.processWatermark(T + GAP - 1);
-        assertEquals(1, side(h, SessionizeFunction.SESSIONS).size(), "open: its first value published at once");
+        assertEquals(1, side(h, SessionizeOperator.SESSIONS).size(), "open: its first value published at once");
         h.processWatermark(T + GAP);
-        assertEquals(1, side(h, SessionizeFunction.SESSIONS).size(), "closed unchanged: the last value is final");
+        assertEquals(1, side(h, SessionizeOperator.SESSIONS).size(), "closed unchanged: the last value is final");
         assertEquals(List.of(session("u", T, T, 1, 0, 1, 0)), finals(h));
         assertNothingLeft(h);
         h.close();
@@ -159,7 +165,7 @@ class SessionizeFunctionTest {
         h.setProcessingTime(5_000);
         h.setProcessingTime(9_000); // no change: no emission
         h.processWatermark(T + 2_000 + GAP);
-        List<SessionRecord> out = side(h, SessionizeFunction.SESSIONS);
+        List<SessionRecord> out = side(h, SessionizeOperator.SESSIONS);
         assertEquals(3, out.size());
         assertEquals(1, out.get(0).events);
         assertEquals(1_000, out.get(0).version, "a new session is published at once");
@@ -172,6 +178,89 @@ class SessionizeFunctionTest {
         assertEquals(out.get(0).sessionId, out.get(2).sessionId);
         assertNothingLeft(h);
         h.close();
+    }
+
+    @Test
+    void oneDrainTimerPerUserNotOnePerBufferedTimestamp() throws Exception {
+        var h = harness();
+        for (int i = 0; i < 10; i++) {
+            long ts = T + i * 1_000L;
+            h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
+        }
+        h.processElement(ev("x", "v", "click", "", T + 500), T + 500);
+        assertEquals(2, h.numEventTimeTimers(), "one per user: at its earliest buffered event");
+        h.processWatermark(T + 9_000);   // one firing drains all ten, in ts order, each with its own timestamp
+        List<String> order = new ArrayList<>();
+        for (StreamRecord<? extends CleanEvent> r : h.extractOutputStreamRecords()) {
+            if (r.getValue().userId.equals("u")) order.add(r.getValue().eventId);   // order holds per user
+            assertEquals(r.getValue().tsMs, r.getTimestamp());
+        }
+        assertEquals(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"), order);
+        assertEquals(11, h.extractOutputValues().size());
+        assertEquals(2, h.numEventTimeTimers(), "then only the close check of each user's session");
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(java.util.Set.of(session("u", T, T + 9_000, 10, 10, 0, 1), session("v", T + 500, T + 500, 1, 0, 0, 0)),
+                new java.util.HashSet<>(finals(h)));
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void closeChecksStayOutOfTheDrainTimers() throws Exception {
+        var op = new SessionizeOperator(GAP, STEPS, 2_000);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(op, e -> e.userId, Types.STRING);
+        h.open();
+        for (int u = 0; u < 5; u++) {
+            h.processElement(ev("e" + u, "u" + u, "page_view", "", T + u), T + u);
+        }
+        h.processWatermark(T + 10);   // five open sessions, nothing buffered
+        long[] drainTimers = {0};
+        op.getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, op)
+                .forEachEventTimeTimer((ns, ts) -> drainTimers[0]++);
+        assertEquals(0, drainTimers[0], "the drain timers' heap holds only users with buffered events");
+        assertEquals(5, h.numEventTimeTimers(), "one close check per open session, in its own timer service");
+        h.close();
+    }
+
+    @Test
+    void anEarlierEventArrivingLaterIsDrainedAtItsOwnTime() throws Exception {
+        var h = harness();
+        h.processElement(ev("late-ts", "u", "page_view", "", T + 5_000), T + 5_000);
+        h.processElement(ev("early-ts", "u", "click", "", T + 1_000), T + 1_000);   // before the pending drain
+        h.processWatermark(T + 2_000);
+        assertEquals(List.of("early-ts"), h.extractOutputValues().stream().map(c -> c.eventId).toList(),
+                "drained once the watermark passed it, the later event still buffered");
+        h.processWatermark(T + 4_999);
+        assertEquals(1, h.extractOutputValues().size());
+        h.processWatermark(T + 5_000);
+        assertEquals(2, h.extractOutputValues().size());
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(List.of(session("u", T + 1_000, T + 5_000, 2, 1, 0, 1)), finals(h));
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void bufferedEventsAndOpenSessionSurviveARestore() throws Exception {
+        var h = harness();
+        h.processElement(ev("a", "u", "page_view", "", T), T);
+        h.processWatermark(T);                                      // "a" processed: an open session
+        h.processElement(ev("c", "u", "purchase", "", T + 2_000), T + 2_000);
+        h.processElement(ev("b", "u", "click", "", T + 1_000), T + 1_000);   // both buffered
+        OperatorSubtaskState snapshot = h.snapshot(1, 1);
+        h.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
+                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.processWatermark(Long.MAX_VALUE);
+        List<String> order = new ArrayList<>();
+        for (CleanEvent c : restored.extractOutputValues()) order.add(c.eventId + "=" + c.sessionId);
+        assertEquals(List.of("b=u:" + T, "c=u:" + T), order);
+        assertEquals(List.of(session("u", T, T + 2_000, 3, 1, 1, 3)), finals(restored));
+        assertNothingLeft(restored);
+        restored.close();
     }
 
     @Test
@@ -197,6 +286,16 @@ class SessionizeFunctionTest {
         assertEquals(0, days.numProcessingTimeTimers());
         days.close();
         sessions.close();
+    }
+
+    @Test
+    void userDaysKeepOneStateEntryPerUser() throws Exception {
+        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
+        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);
+        days.processElement(new CleanEvent("2", "v", "click", "", T, "v:" + T, 0), T);
+        // first day and current day together: one lookup and one write per event, not two lookups and a write
+        assertEquals(2, days.numKeyedStateEntries());
+        days.close();
     }
 
     @Test

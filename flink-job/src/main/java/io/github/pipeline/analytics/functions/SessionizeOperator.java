@@ -1,0 +1,276 @@
+package io.github.pipeline.analytics.functions;
+
+import io.github.pipeline.analytics.model.CleanEvent;
+import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.SessionRecord;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keyed by user_id. Buffers each user's events until the watermark passes their timestamp, then processes
+ * them in event-time order, all events of one timestamp together:
+ *
+ * <ul>
+ *   <li>An event at least {@code gap} after the user's previous event starts a new session
+ *       (session_id = user_id + ":" + first ts); the previous one is then final.</li>
+ *   <li>Each event is emitted once, with its session id, as a {@link CleanEvent} (main output), in
+ *       event-time order per user and with the event's timestamp.</li>
+ *   <li>The open session publishes provisional {@link SessionRecord}s to {@link #SESSIONS} when it changed,
+ *       at most once per {@code provisionalIntervalMs} ({@link ProvisionalThrottle}), and its final value
+ *       when the watermark reaches last event + gap (then its state and timers are gone).</li>
+ * </ul>
+ *
+ * <p>Why an operator and not a KeyedProcessFunction: a timer per buffered timestamp was the largest cost of
+ * the job (timer heap and its de-duplication map, once to register and once to fire, per event). Here a
+ * user has one drain timer, at the earliest buffered ts; when it fires it drains every buffered event the
+ * watermark has passed, in ts order, so a catching-up job that moves the watermark by seconds at a time
+ * fires once per user and step instead of once per event. A KeyedProcessFunction's timer output carries
+ * the timer's timestamp; each clean event here keeps its own, as before.
+ *
+ * <p>Relies on the upstream lateness filter: an element's ts is above this operator's watermark on arrival.
+ */
+public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
+        implements OneInputStreamOperator<Event, CleanEvent>, Triggerable<String, VoidNamespace> {
+    private static final long serialVersionUID = 1L;
+    public static final OutputTag<SessionRecord> SESSIONS =
+            new OutputTag<>("sessions", TypeInformation.of(SessionRecord.class));
+    private static final String PAGE_VIEW = "page_view";
+    private static final String PURCHASE = "purchase";
+
+    private final long gapMs;
+    private final List<String> funnelSteps;
+    private final long provisionalIntervalMs;
+
+    private transient ValueState<UserSessionState> state;
+    /** Drain timers (one per user with buffered events) and the provisional processing-time timers. */
+    private transient InternalTimerService<VoidNamespace> timers;
+    /**
+     * Session-close checks, in a timer service of their own: every open session has one, so in the drain
+     * timers' heap they made every drain timer's insertion and removal walk (and cache-miss through) a
+     * heap and a de-duplication map the size of all open sessions, instead of only the users with buffered
+     * events.
+     */
+    private transient InternalTimerService<VoidNamespace> closeTimers;
+    private transient StreamRecord<CleanEvent> cleanRecord;
+    private transient StreamRecord<SessionRecord> sessionRecord;
+    private transient List<String> groupTypes;
+
+    public SessionizeOperator(long gapMs, List<String> funnelSteps, long provisionalIntervalMs) {
+        this.gapMs = gapMs;
+        this.funnelSteps = new ArrayList<>(funnelSteps);
+        this.provisionalIntervalMs = provisionalIntervalMs;
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        state = getPartitionedState(new ValueStateDescriptor<>("user-session",
+                TypeInformation.of(UserSessionState.class)));
+        timers = getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, this);
+        closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE,
+                new Triggerable<String, VoidNamespace>() {
+                    @Override
+                    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+                        wake(timer, false);
+                    }
+
+                    @Override
+                    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+                        throw new IllegalStateException("no processing-time close timers");
+                    }
+                });
+        cleanRecord = new StreamRecord<>(null);
+        sessionRecord = new StreamRecord<>(null);
+        groupTypes = new ArrayList<>();
+    }
+
+    @Override
+    public void processElement(StreamRecord<Event> element) throws Exception {
+        Event event = element.getValue();
+        UserSessionState u = state.value();
+        if (u == null) {
+            u = new UserSessionState();
+        }
+        if (u.buffer == null) {
+            u.buffer = new ArrayList<>(2);
+        }
+        insertInTsOrder(u.buffer, event);
+        long closeTimer = u.session == null ? 0 : u.session.closeTimer;
+        // Any pending timer at or before this ts wakes the user early enough: it drains up to the watermark.
+        if (!atOrBefore(u.drainTimer, event.ts) && !atOrBefore(closeTimer, event.ts)) {
+            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
+            u.drainTimer = event.ts;
+        }
+        state.update(u);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        wake(timer, true);
+    }
+
+    /**
+     * A drain or close timer fired: does everything the watermark has made due for this user (either kind
+     * of timer may find both kinds of work), then makes sure a timer is pending for what is left.
+     */
+    private void wake(InternalTimer<String, VoidNamespace> timer, boolean drainTimer) throws Exception {
+        UserSessionState u = state.value();
+        if (u == null) {
+            return;  // a timer left from state that is gone (e.g. a drain timer superseded by an earlier one)
+        }
+        long fired = timer.getTimestamp();
+        long watermark = timers.currentWatermark();
+        long now = timers.currentProcessingTime();
+        String userId = timer.getKey();
+        if (drainTimer && u.drainTimer == fired) {
+            u.drainTimer = 0;
+        }
+        if (!drainTimer && u.session != null && u.session.closeTimer == fired) {
+            u.session.closeTimer = 0;
+        }
+        drain(u, userId, watermark, now);
+        SessionState s = u.session;
+        if (s != null && watermark >= s.end + gapMs) {
+            close(userId, s, now);
+            u.session = null;
+            s = null;
+        }
+        // One close check per session at a time, re-armed lazily: set to end + gap when none is pending and,
+        // when it fires while the session has grown since, moved to the new end + gap. Moving it on every
+        // event would cost a timer per event (and a heap of them: one per event of the last gap).
+        if (s != null && s.closeTimer == 0) {
+            s.closeTimer = s.end + gapMs;
+            closeTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, s.closeTimer);
+        }
+        if (u.buffer != null && !u.buffer.isEmpty()) {
+            long next = u.buffer.get(0).ts;
+            if (!atOrBefore(u.drainTimer, next) && !(s != null && atOrBefore(s.closeTimer, next))) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, next);
+                u.drainTimer = next;
+            }
+        }
+        if (u.isEmpty()) {
+            state.clear();
+        } else {
+            state.update(u);
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        UserSessionState u = state.value();
+        if (u == null || u.session == null) {
+            return;
+        }
+        SessionState s = u.session;
+        s.timer = 0;
+        if (s.dirty) {
+            emit(timer.getKey(), s, timers.currentProcessingTime(), Long.MIN_VALUE);
+        }
+        state.update(u);
+    }
+
+    /** Processes the buffered events the watermark has passed, in ts order, one timestamp at a time. */
+    private void drain(UserSessionState u, String userId, long watermark, long now) {
+        List<Event> buffer = u.buffer;
+        if (buffer == null) {
+            return;
+        }
+        int n = buffer.size();
+        int i = 0;
+        SessionState s = u.session;
+        String sessionId = s == null ? null : userId + ":" + s.start;
+        while (i < n && buffer.get(i).ts <= watermark) {
+            long ts = buffer.get(i).ts;
+            if (s != null && ts - s.end >= gapMs) {
+                close(userId, s, now);
+                s = null;
+            }
+            if (s == null) {
+                s = new SessionState();
+                s.start = ts;
+                sessionId = userId + ":" + ts;
+            }
+            s.end = ts;
+            groupTypes.clear();
+            for (; i < n && buffer.get(i).ts == ts; i++) {
+                Event e = buffer.get(i);
+                s.events++;
+                if (PAGE_VIEW.equals(e.type)) s.pageViews++;
+                if (PURCHASE.equals(e.type)) s.purchased = true;
+                groupTypes.add(e.type);
+                output.collect(cleanRecord.replace(
+                        new CleanEvent(e.eventId, e.userId, e.type, e.page, e.ts, sessionId, now), e.ts));
+            }
+            s.funnelStep = FunnelTracker.advance(s.funnelStep, funnelSteps, groupTypes);
+            s.dirty = true;
+            long when = ProvisionalThrottle.onChange(s.timer, s.quietUntil, now);
+            if (when == ProvisionalThrottle.NOW) {
+                emit(userId, s, now, ts);
+            } else if (when != ProvisionalThrottle.PENDING) {
+                s.timer = when;
+                timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, when);
+            }
+        }
+        u.session = s;
+        if (i == n) {
+            u.buffer = null;
+        } else if (i > 0) {
+            buffer.subList(0, i).clear();
+        }
+    }
+
+    /** Publishes the session's last change, if any, stamped with the time it became final. */
+    private void close(String userId, SessionState s, long now) {
+        if (s.dirty) {
+            emit(userId, s, now, s.end + gapMs);
+        }
+        if (s.timer != 0) {
+            timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, s.timer);
+            s.timer = 0;
+        }
+    }
+
+    /** @param timestamp the record's event time, Long.MIN_VALUE for none (a processing-time publication) */
+    private void emit(String userId, SessionState s, long now, long timestamp) {
+        s.version = Versions.next(s.version, now);
+        s.dirty = false;
+        s.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
+        SessionRecord record = new SessionRecord(userId + ":" + s.start, userId, s.start, s.end, s.events,
+                s.pageViews, s.purchased ? 1 : 0, s.funnelStep, s.version);
+        if (timestamp == Long.MIN_VALUE) {
+            sessionRecord.replace(record);
+            sessionRecord.eraseTimestamp();
+        } else {
+            sessionRecord.replace(record, timestamp);
+        }
+        output.collect(SESSIONS, sessionRecord);
+    }
+
+    /** Sorted by ts, arrival order kept among equal ts; events mostly arrive in order, so search from the end. */
+    static void insertInTsOrder(List<Event> buffer, Event e) {
+        int i = buffer.size();
+        while (i > 0 && buffer.get(i - 1).ts > e.ts) {
+            i--;
+        }
+        buffer.add(i, e);
+    }
+
+    /** Whether a pending timer (0 = none) fires no later than {@code ts}. */
+    private static boolean atOrBefore(long timer, long ts) {
+        return timer != 0 && timer <= ts;
+    }
+}
