@@ -376,6 +376,11 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
         "{",
         "\"scalar\"",
         with_field("user_id", quoted(kMaxUserIdBytes)),
+        // No backslash anywhere (strings are copied unchecked): raw UTF-8, DEL, brackets.
+        event("\"page\":\"/\x7f\xc3\xa9[]{}:,\",\"session_id\":\"s\xe2\x82\xac\","
+              "\"props\":{\"k\x7f\":\"v\",\"n\":1}"),
+        // A backslash only in a field that is not written: the strings are checked again.
+        "[" + event(R"("extra":"a\\b","page":"/p")") + "," + event() + "]",
     };
     constexpr std::int64_t kReceivedAt = 1700000000123;
     EventRecords records;
@@ -401,6 +406,16 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
             EXPECT_EQ(records.rejected[i].reason, expected.rejected[i].reason);
             EXPECT_EQ(records.rejected[i].raw, expected.rejected[i].raw);
         }
+    }
+}
+
+// parse_records_padded copies the strings of a message without a backslash unchecked: that
+// is only right while the parser rejects a raw quote or control character inside a string.
+TEST(MessageParser, RawControlCharactersInAStringAreInvalidJson) {
+    for (const char c : {'\0', '\x01', '\t', '\n', '\r', '\x1f'}) {
+        const std::string text = event(std::string(R"("page":"/a)") + c + R"(b")");
+        SCOPED_TRACE(static_cast<int>(c));
+        EXPECT_EQ(outcome(text), "invalid_json");
     }
 }
 
