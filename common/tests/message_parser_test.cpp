@@ -367,9 +367,9 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
         event(),
         "[" + event() + "," + event(R"("page":"/p\"q\\r\n\u0001\u00e9","session_id":"s")") + "]",
         "[" + event(R"("props":{"a":"x","n":3,"f":1.5,"w":3.0,"big":18446744073709551615,)"
-                    R"("b":false,"t":true,"a":"dup","esc":"tab\there"}})") +
-            ",{},42," + event(R"("props":{"x":null}})") + "," +
-            event(R"("page":null,"session_id":null,"props":null,"extra":[1,{"z":2}]})") + "]",
+                    R"("b":false,"t":true,"a":"dup","esc":"tab\there"})") +
+            ",{},42," + event(R"("props":{"x":null})") + "," +
+            event(R"("page":null,"session_id":null,"props":null,"extra":[1,{"z":2}])") + "]",
         R"([{"event_id":"e\"1","user_id":"u\\1","type":"click","ts":1700000000000},)"
         R"({"event_id":"e2","user_id":"u2","type":"Bad","ts":1700000000000}])",
         "[]",
@@ -383,6 +383,8 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
         "[" + event(R"("extra":"a\\b","page":"/p")") + "," + event() + "]",
     };
     constexpr std::int64_t kReceivedAt = 1700000000123;
+    // The props/duplicate/escape message must be valid JSON, or it only tests invalid_json.
+    ASSERT_EQ(parse_message(messages[2], kLimits, kReceivedAt).accepted.size(), 2u);
     EventRecords records;
     for (const auto& text : messages) {
         SCOPED_TRACE(text);
