@@ -1,5 +1,7 @@
 #include "common/json_writer.hpp"
 
+#include "common/decimal.hpp"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -53,12 +55,19 @@ bool any_needs_escape(std::string_view s) {
 // piece by piece to a std::string (a capacity check and a memcpy call per piece, some thirty
 // per event) was a third of the gateway's parse-validate-write time.
 
-constexpr std::size_t kMaxIntChars = 20;     // "-9223372036854775808"
+constexpr std::size_t kMaxIntChars = kMaxDecimalChars;  // "-9223372036854775808"
 constexpr std::size_t kMaxDoubleChars = 32;  // shortest round trip, e.g. "-2.2250738585072014e-308"
+
+// Escape::unchecked: the caller knows that no byte needs an escape, so a string is written as
+// it is.
+enum class Escape { check, unchecked };
 
 // At most the bytes write_json_string writes for `s`: an escape is at most 6 bytes (\u00XX).
 // Not scanned for escapes: zeroing the spare room is cheaper than a second scan.
-std::size_t json_string_bound(std::string_view s) { return 6 * s.size() + 2; }
+template <Escape escape = Escape::check>
+std::size_t json_string_bound(std::string_view s) {
+    return (escape == Escape::check ? 6 : 1) * s.size() + 2;
+}
 
 template <std::size_t N>
 char* put(char* p, const char (&literal)[N]) {
@@ -66,12 +75,13 @@ char* put(char* p, const char (&literal)[N]) {
     return p + N - 1;
 }
 
-char* write_int(char* p, std::int64_t v) { return std::to_chars(p, p + kMaxIntChars, v).ptr; }
+char* write_int(char* p, std::int64_t v) { return write_decimal(p, v); }
 
+template <Escape escape = Escape::check>
 char* write_json_string(char* p, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     *p++ = '"';
-    if (!any_needs_escape(s)) {  // nearly always
+    if (escape == Escape::unchecked || !any_needs_escape(s)) {  // nearly always
         if (!s.empty()) std::memcpy(p, s.data(), s.size());  // an empty view's data() may be null
         p += s.size();
         *p++ = '"';
@@ -123,12 +133,12 @@ void append_json_string(std::string& out, std::string_view s) {
 namespace {
 
 // PropValue and PropViewValue alike.
-template <typename Value>
+template <Escape escape, typename Value>
 std::size_t prop_value_bound(const Value& v) {
     return std::visit(
         [](const auto& x) -> std::size_t {
             if constexpr (std::is_convertible_v<decltype(x), std::string_view>) {
-                return json_string_bound(x);
+                return json_string_bound<escape>(x);
             } else {
                 return kMaxDoubleChars;  // the longest of the other kinds
             }
@@ -136,7 +146,7 @@ std::size_t prop_value_bound(const Value& v) {
         v);
 }
 
-template <typename Value>
+template <Escape escape, typename Value>
 char* write_prop_value(char* p, const Value& v) {
     return std::visit(
         [p](const auto& x) -> char* {
@@ -150,7 +160,7 @@ char* write_prop_value(char* p, const Value& v) {
                 if (!std::isfinite(x)) return put(p, "null");
                 return fmt::format_to_n(p, kMaxDoubleChars, "{}", x).out;
             } else {
-                return write_json_string(p, x);
+                return write_json_string<escape>(p, x);
             }
         },
         v);
@@ -168,31 +178,31 @@ char* write_received_at(char* p, std::string_view text) {
     return p + text.size();
 }
 
-template <typename E, typename ReceivedAt>
+template <Escape escape = Escape::check, typename E, typename ReceivedAt>
 void append_event(std::string& out, const E& e, const ReceivedAt& received_at_ms) {
     // The literals' bytes, with room to spare.
     std::size_t bound = 128 + kMaxIntChars + received_at_bound(received_at_ms) +
-                        json_string_bound(e.event_id) +
-                        json_string_bound(e.user_id) + json_string_bound(e.type) +
-                        json_string_bound(e.page);
-    if (e.session_id) bound += json_string_bound(*e.session_id);
+                        json_string_bound<escape>(e.event_id) +
+                        json_string_bound<escape>(e.user_id) + json_string_bound<escape>(e.type) +
+                        json_string_bound<escape>(e.page);
+    if (e.session_id) bound += json_string_bound<escape>(*e.session_id);
     for (const auto& [key, value] : e.props) {
-        bound += json_string_bound(key) + prop_value_bound(value) + 2;
+        bound += json_string_bound<escape>(key) + prop_value_bound<escape>(value) + 2;
     }
     append_bounded(out, bound, [&e, &received_at_ms](char* p) {
         p = put(p, "{\"event_id\":");
-        p = write_json_string(p, e.event_id);
+        p = write_json_string<escape>(p, e.event_id);
         p = put(p, ",\"user_id\":");
-        p = write_json_string(p, e.user_id);
+        p = write_json_string<escape>(p, e.user_id);
         p = put(p, ",\"type\":");
-        p = write_json_string(p, e.type);
+        p = write_json_string<escape>(p, e.type);
         p = put(p, ",\"ts\":");
         p = write_int(p, e.ts_ms);
         p = put(p, ",\"page\":");
-        p = write_json_string(p, e.page);
+        p = write_json_string<escape>(p, e.page);
         if (e.session_id) {
             p = put(p, ",\"session_id\":");
-            p = write_json_string(p, *e.session_id);
+            p = write_json_string<escape>(p, *e.session_id);
         }
         if (!e.props.empty()) {
             p = put(p, ",\"props\":{");
@@ -200,9 +210,9 @@ void append_event(std::string& out, const E& e, const ReceivedAt& received_at_ms
             for (const auto& [key, value] : e.props) {
                 if (!first) *p++ = ',';
                 first = false;
-                p = write_json_string(p, key);
+                p = write_json_string<escape>(p, key);
                 *p++ = ':';
-                p = write_prop_value(p, value);
+                p = write_prop_value<escape>(p, value);
             }
             *p++ = '}';
         }
@@ -227,8 +237,13 @@ void append_event_json(std::string& out, const EventView& e,
     append_event(out, e, received_at_ms);
 }
 
-void append_event_json(std::string& out, const EventView& e, std::string_view received_at_ms) {
-    append_event(out, e, received_at_ms);
+void append_event_json(std::string& out, const EventView& e, std::string_view received_at_ms,
+                       StringEscapes escapes) {
+    if (escapes == StringEscapes::none_needed) {
+        append_event<Escape::unchecked>(out, e, received_at_ms);
+    } else {
+        append_event(out, e, received_at_ms);
+    }
 }
 
 }  // namespace pipeline

@@ -107,12 +107,20 @@ std::vector<std::string_view> split_array_elements(std::string_view text) {
     return out;
 }
 
+// [a-z0-9_] by table: one load and test per byte of every event's type.
+constexpr auto kTypeChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    t['_'] = true;
+    return t;
+}();
+
 bool valid_type_name(std::string_view t) {
     if (t.empty() || t.size() > kMaxTypeBytes) return false;
     if (t[0] < 'a' || t[0] > 'z') return false;
-    return std::all_of(t.begin() + 1, t.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-    });
+    return std::all_of(t.begin() + 1, t.end(),
+                       [](char c) { return kTypeChar[static_cast<unsigned char>(c)]; });
 }
 
 enum Field : std::size_t { kEventId, kUserId, kType, kTs, kPage, kSessionId, kProps, kFieldCount };
@@ -296,6 +304,7 @@ struct ToParsedMessage {
     ParsedMessage& out;
 
     std::vector<RejectedEntry>& rejected() { return out.rejected; }
+    void parsed(std::string_view) {}
     void reserve(std::size_t n) { out.accepted.reserve(n); }
     void accept(int index, const EventView& v) {
         out.accepted.push_back(AcceptedEvent{index, to_event(v)});
@@ -313,6 +322,18 @@ struct ToRecords {
     EventRecords& out;
     char received_at[24];  // received_at_ms as text: the same for every event of the message
     std::size_t received_at_size = 0;
+    StringEscapes escapes = StringEscapes::check;
+
+    // Called with the message once simdjson has accepted it. A valid JSON text holds no raw
+    // quote or control character inside a string (simdjson rejects unescaped ones), so when it
+    // has no backslash either, every string it decodes to is its raw bytes and none needs an
+    // escape: one memchr over the message instead of an escape check per string (a fifth of
+    // the gateway's parse-validate-write time).
+    void parsed(std::string_view text) {
+        escapes = std::memchr(text.data(), '\\', text.size()) == nullptr
+                      ? StringEscapes::none_needed
+                      : StringEscapes::check;
+    }
 
     std::vector<RejectedEntry>& rejected() { return out.rejected; }
     void reserve(std::size_t n) { out.accepted.reserve(n); }
@@ -323,7 +344,7 @@ struct ToRecords {
         r.key_size = v.user_id.size();
         out.data.append(v.user_id);
         r.value_offset = out.data.size();
-        append_event_json(out.data, v, std::string_view(received_at, received_at_size));
+        append_event_json(out.data, v, std::string_view(received_at, received_at_size), escapes);
         r.value_size = out.data.size() - r.value_offset;
         out.accepted.push_back(r);
     }
@@ -354,6 +375,7 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
         reject_whole(out.rejected(), RejectReason::invalid_json, text);
         return;
     }
+    out.parsed(text);
     const element root = parsed.value_unsafe();
     EventView ev;
     if (root.type() == element_type::OBJECT) {

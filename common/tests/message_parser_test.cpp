@@ -367,17 +367,24 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
         event(),
         "[" + event() + "," + event(R"("page":"/p\"q\\r\n\u0001\u00e9","session_id":"s")") + "]",
         "[" + event(R"("props":{"a":"x","n":3,"f":1.5,"w":3.0,"big":18446744073709551615,)"
-                    R"("b":false,"t":true,"a":"dup","esc":"tab\there"}})") +
-            ",{},42," + event(R"("props":{"x":null}})") + "," +
-            event(R"("page":null,"session_id":null,"props":null,"extra":[1,{"z":2}]})") + "]",
+                    R"("b":false,"t":true,"a":"dup","esc":"tab\there"})") +
+            ",{},42," + event(R"("props":{"x":null})") + "," +
+            event(R"("page":null,"session_id":null,"props":null,"extra":[1,{"z":2}])") + "]",
         R"([{"event_id":"e\"1","user_id":"u\\1","type":"click","ts":1700000000000},)"
         R"({"event_id":"e2","user_id":"u2","type":"Bad","ts":1700000000000}])",
         "[]",
         "{",
         "\"scalar\"",
         with_field("user_id", quoted(kMaxUserIdBytes)),
+        // No backslash anywhere (strings are copied unchecked): raw UTF-8, DEL, brackets.
+        event("\"page\":\"/\x7f\xc3\xa9[]{}:,\",\"session_id\":\"s\xe2\x82\xac\","
+              "\"props\":{\"k\x7f\":\"v\",\"n\":1}"),
+        // A backslash only in a field that is not written: the strings are checked again.
+        "[" + event(R"("extra":"a\\b","page":"/p")") + "," + event() + "]",
     };
     constexpr std::int64_t kReceivedAt = 1700000000123;
+    // The props/duplicate/escape message must be valid JSON, or it only tests invalid_json.
+    ASSERT_EQ(parse_message(messages[2], kLimits, kReceivedAt).accepted.size(), 2u);
     EventRecords records;
     for (const auto& text : messages) {
         SCOPED_TRACE(text);
@@ -401,6 +408,16 @@ TEST(MessageParser, RecordsAreTheCanonicalJsonOfTheAcceptedEvents) {
             EXPECT_EQ(records.rejected[i].reason, expected.rejected[i].reason);
             EXPECT_EQ(records.rejected[i].raw, expected.rejected[i].raw);
         }
+    }
+}
+
+// parse_records_padded copies the strings of a message without a backslash unchecked: that
+// is only right while the parser rejects a raw quote or control character inside a string.
+TEST(MessageParser, RawControlCharactersInAStringAreInvalidJson) {
+    for (const char c : {'\0', '\x01', '\t', '\n', '\r', '\x1f'}) {
+        const std::string text = event(std::string(R"("page":"/a)") + c + R"(b")");
+        SCOPED_TRACE(static_cast<int>(c));
+        EXPECT_EQ(outcome(text), "invalid_json");
     }
 }
 

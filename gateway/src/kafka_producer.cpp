@@ -19,8 +19,8 @@ namespace {
 
 // Serves delivery reports on whichever thread polls (the poll thread, or flush()).
 //
-// On the poll thread the reports of one poll() are counted before the tracker and the gate
-// hear of them: a run of reports for the same tracker (a message's records in one partition's
+// On the poll thread the reports of one poll() are counted before the tracker, the gate and
+// the metrics (events delivered, latency histogram) hear of them: a run of reports for the same tracker (a message's records in one partition's
 // batch follow each other) completes it once, and the gate is told once per poll(). Both
 // counters are written by the io threads too, so one atomic operation per record on them cost
 // more than the rest of the report. Other threads (flush() at shutdown) complete each report
@@ -39,8 +39,12 @@ public:
         const bool raw = message.c_ptr()->rkt == raw_;
         if (raw) {
             if (ok) {
-                metrics_.events_delivered.fetch_add(1, std::memory_order_relaxed);
-                metrics_.observe_delivery_latency_us(message.latency());
+                if (batching_) {
+                    latencies_.observe_us(message.latency());  // added by complete_run()
+                } else {
+                    metrics_.events_delivered.fetch_add(1, std::memory_order_relaxed);
+                    metrics_.observe_delivery_latency_us(message.latency());
+                }
             } else {
                 metrics_.delivery_failures.fetch_add(1, std::memory_order_relaxed);
             }
@@ -80,6 +84,8 @@ public:
 
 private:
     void complete_run() {
+        // Before the ack can go out: whoever has the ack sees its events counted delivered.
+        metrics_.add_delivery_latencies(latencies_);
         if (run_tracker_ != nullptr) run_tracker_->complete(run_ok_, run_records_);
         run_tracker_ = nullptr;
         run_records_ = 0;
@@ -96,6 +102,7 @@ private:
     int run_records_ = 0;
     bool run_ok_ = true;
     std::int64_t batch_records_ = 0;
+    LatencyTally latencies_;  // delivered raw records of the current run
 };
 
 thread_local bool DeliveryReports::batching_ = false;

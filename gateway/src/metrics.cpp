@@ -6,13 +6,34 @@
 
 namespace gateway {
 
-void Metrics::observe_delivery_latency_us(std::int64_t micros) noexcept {
-    if (micros < 0) micros = 0;
+std::size_t Metrics::latency_bucket(std::int64_t micros) noexcept {
     const double seconds = static_cast<double>(micros) / 1e6;
     std::size_t bucket = 0;
     while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
-    latency_counts_[bucket].fetch_add(1, std::memory_order_relaxed);
+    return bucket;
+}
+
+void Metrics::observe_delivery_latency_us(std::int64_t micros) noexcept {
+    if (micros < 0) micros = 0;
+    latency_counts_[latency_bucket(micros)].fetch_add(1, std::memory_order_relaxed);
     latency_sum_us_.fetch_add(static_cast<std::uint64_t>(micros), std::memory_order_relaxed);
+}
+
+void LatencyTally::observe_us(std::int64_t micros) noexcept {
+    if (micros < 0) micros = 0;
+    ++counts[Metrics::latency_bucket(micros)];
+    sum_us += static_cast<std::uint64_t>(micros);
+    ++delivered;
+}
+
+void Metrics::add_delivery_latencies(LatencyTally& tally) noexcept {
+    if (tally.delivered == 0) return;
+    for (std::size_t i = 0; i < tally.counts.size(); ++i) {
+        if (tally.counts[i] != 0) latency_counts_[i].fetch_add(tally.counts[i], std::memory_order_relaxed);
+    }
+    latency_sum_us_.fetch_add(tally.sum_us, std::memory_order_relaxed);
+    events_delivered.fetch_add(tally.delivered, std::memory_order_relaxed);
+    tally = {};
 }
 
 std::uint64_t Metrics::rejected_total() const noexcept {

@@ -53,5 +53,22 @@ TEST(Metrics, RendersPrometheusText) {
     EXPECT_EQ(m.rejected_total(), 3u);
 }
 
+// The poll thread's tally adds up to what one observation per record gives.
+TEST(Metrics, ATallyAddsTheSameAsSingleObservations) {
+    Metrics single;
+    Metrics tallied;
+    LatencyTally tally;
+    for (const std::int64_t us : {-5, 0, 999, 1000, 1001, 3000, 2000000, 100000000}) {
+        single.observe_delivery_latency_us(us);
+        single.events_delivered.fetch_add(1);
+        tally.observe_us(us);
+    }
+    tallied.add_delivery_latencies(tally);
+    EXPECT_EQ(tally.delivered, 0u);  // reset
+    EXPECT_EQ(tallied.render_prometheus(), single.render_prometheus());
+    tallied.add_delivery_latencies(tally);  // an empty tally adds nothing
+    EXPECT_EQ(tallied.render_prometheus(), single.render_prometheus());
+}
+
 }  // namespace
 }  // namespace gateway
