@@ -20,10 +20,10 @@ namespace {
 // Serves delivery reports on whichever thread polls (the poll thread, or flush()).
 //
 // On the poll thread the reports of one poll() are counted before the tracker, the gate and
-// the metrics (events delivered, latency histogram) hear of them: a run of reports for the same tracker (a message's records in one partition's
-// batch follow each other) completes it once, and the gate is told once per poll(). Both
-// counters are written by the io threads too, so one atomic operation per record on them cost
-// more than the rest of the report. Other threads (flush() at shutdown) complete each report
+// the metrics (events delivered, latency histogram) hear of them: a run of reports for the
+// same tracker (a message's records in one partition's batch follow each other) completes it
+// once, and the gate is told once per poll(). These counters are written by the io threads
+// too, so one atomic operation per record on them cost more than the rest of the report. Other threads (flush() at shutdown) complete each report
 // at once, as before.
 class DeliveryReports : public RdKafka::DeliveryReportCb {
 public:
