@@ -42,6 +42,11 @@ std::string_view to_string(RejectReason reason) noexcept {
     return "unknown";
 }
 
+std::string json_parser_implementation() {
+    const simdjson::implementation* impl = simdjson::get_active_implementation();
+    return impl->name() + " (" + impl->description() + ")";
+}
+
 std::string truncate_raw(std::string_view raw) {
     if (raw.size() <= kMaxRawBytes) return std::string(raw);
     std::size_t n = kMaxRawBytes;

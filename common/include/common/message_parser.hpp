@@ -100,6 +100,10 @@ struct EventRecords {
     }
 };
 
+// The simdjson kernel picked for this CPU at run time, e.g. "haswell (Intel/AMD AVX2)"
+// ("fallback" would mean no SIMD at all: several times slower). Logged at start-up.
+std::string json_parser_implementation();
+
 // Truncates `raw` to at most kMaxRawBytes bytes (without splitting a UTF-8 sequence).
 std::string truncate_raw(std::string_view raw);
 
