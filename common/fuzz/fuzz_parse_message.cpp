@@ -1,5 +1,6 @@
 // libFuzzer target: parse_message must never crash, leak or read out of bounds, and its
-// result must be self-consistent, whatever bytes a client sends.
+// result must be self-consistent, whatever bytes a client sends; the fast path for plain
+// batches must give the DOM path's answer.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -82,6 +83,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto& want = result.rejected[i];
         const auto& got = records.rejected[i];
         if (got.index != want.index || got.reason != want.reason || got.raw != want.raw) std::abort();
+    }
+    // The fast path (plain_batch_reader.hpp) never answers otherwise than the DOM path alone: the same
+    // records byte for byte and the same rejections.
+    static pipeline::MessageParser dom_only(pipeline::MessageParser::ReadPaths::dom_only);
+    pipeline::EventRecords reference;
+    dom_only.parse_records_padded(std::string_view(padded.data(), size), limits, kNow, reference);
+    if (reference.data != records.data || reference.accepted.size() != records.accepted.size() ||
+        reference.rejected.size() != records.rejected.size()) {
+        std::abort();
+    }
+    for (std::size_t i = 0; i < records.accepted.size(); ++i) {
+        const auto& a = records.accepted[i];
+        const auto& b = reference.accepted[i];
+        if (a.index != b.index || a.key_offset != b.key_offset || a.key_size != b.key_size ||
+            a.value_offset != b.value_offset || a.value_size != b.value_size) {
+            std::abort();
+        }
+    }
+    for (std::size_t i = 0; i < records.rejected.size(); ++i) {
+        const auto& a = records.rejected[i];
+        const auto& b = reference.rejected[i];
+        if (a.index != b.index || a.reason != b.reason || a.raw != b.raw) std::abort();
     }
     for (const auto& a : result.accepted) {
         if (a.event.event_id.empty() || a.event.event_id.size() > pipeline::kMaxEventIdBytes) std::abort();

@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include "common/json_writer.hpp"
+#include "event_fields.hpp"
+#include "plain_batch_reader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -42,6 +44,11 @@ std::string_view to_string(RejectReason reason) noexcept {
     return "unknown";
 }
 
+std::string json_parser_implementation() {
+    const simdjson::implementation* impl = simdjson::get_active_implementation();
+    return impl->name() + " (" + impl->description() + ")";
+}
+
 std::string truncate_raw(std::string_view raw) {
     if (raw.size() <= kMaxRawBytes) return std::string(raw);
     std::size_t n = kMaxRawBytes;
@@ -54,6 +61,7 @@ namespace {
 
 using simdjson::dom::element;
 using simdjson::dom::element_type;
+using namespace event_fields;
 
 std::string_view trim(std::string_view s) {
     constexpr std::string_view kWs = " \t\r\n";
@@ -105,39 +113,6 @@ std::vector<std::string_view> split_array_elements(std::string_view text) {
         }
     }
     return out;
-}
-
-// [a-z0-9_] by table: one load and test per byte of every event's type.
-constexpr auto kTypeChar = [] {
-    std::array<bool, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    t['_'] = true;
-    return t;
-}();
-
-bool valid_type_name(std::string_view t) {
-    if (t.empty() || t.size() > kMaxTypeBytes) return false;
-    if (t[0] < 'a' || t[0] > 'z') return false;
-    return std::all_of(t.begin() + 1, t.end(),
-                       [](char c) { return kTypeChar[static_cast<unsigned char>(c)]; });
-}
-
-enum Field : std::size_t { kEventId, kUserId, kType, kTs, kPage, kSessionId, kProps, kFieldCount };
-
-// By length first: this runs for every key of every event.
-Field field_of(std::string_view key) {
-    switch (key.size()) {
-        case 2: return key == "ts" ? kTs : kFieldCount;
-        case 4:
-            if (key == "type") return kType;
-            return key == "page" ? kPage : kFieldCount;
-        case 5: return key == "props" ? kProps : kFieldCount;
-        case 7: return key == "user_id" ? kUserId : kFieldCount;
-        case 8: return key == "event_id" ? kEventId : kFieldCount;
-        case 10: return key == "session_id" ? kSessionId : kFieldCount;
-        default: return kFieldCount;
-    }
 }
 
 // The known fields of one object, first occurrence each. A bit mask says which were given:
@@ -304,8 +279,12 @@ struct ToParsedMessage {
     ParsedMessage& out;
 
     std::vector<RejectedEntry>& rejected() { return out.rejected; }
-    void parsed(std::string_view) {}
+    void parsed(bool) {}
     void reserve(std::size_t n) { out.accepted.reserve(n); }
+    void reset() {
+        out.accepted.clear();
+        out.rejected.clear();
+    }
     void accept(int index, const EventView& v) {
         out.accepted.push_back(AcceptedEvent{index, to_event(v)});
     }
@@ -324,19 +303,18 @@ struct ToRecords {
     std::size_t received_at_size = 0;
     StringEscapes escapes = StringEscapes::check;
 
-    // Called with the message once simdjson has accepted it. A valid JSON text holds no raw
-    // quote or control character inside a string (simdjson rejects unescaped ones), so when it
-    // has no backslash either, every string it decodes to is its raw bytes and none needs an
-    // escape: one memchr over the message instead of an escape check per string (a fifth of
-    // the gateway's parse-validate-write time).
-    void parsed(std::string_view text) {
-        escapes = std::memchr(text.data(), '\\', text.size()) == nullptr
-                      ? StringEscapes::none_needed
-                      : StringEscapes::check;
+    // Called before the events: whether the message has a backslash. A valid JSON text holds
+    // no raw quote or control character inside a string (simdjson rejects unescaped ones), so
+    // when it has no backslash either, every string it decodes to is its raw bytes and none
+    // needs an escape: one memchr over the message instead of an escape check per string (a
+    // fifth of the gateway's parse-validate-write time). The fast path's strings are plain.
+    void parsed(bool has_backslash) {
+        escapes = has_backslash ? StringEscapes::check : StringEscapes::none_needed;
     }
 
     std::vector<RejectedEntry>& rejected() { return out.rejected; }
     void reserve(std::size_t n) { out.accepted.reserve(n); }
+    void reset() { out.clear(); }
     void accept(int index, const EventView& v) {
         EventRecords::Record r;
         r.index = index;
@@ -352,7 +330,21 @@ struct ToRecords {
 
 }  // namespace
 
+namespace {
+// Hands the fast path's events to run()'s results.
+template <typename Out>
+struct Forward final : PlainBatchReader::Events {
+    explicit Forward(Out& o) : out(o) {}
+    void accept(int index, const EventView& event) override { out.accept(index, event); }
+    Out& out;
+};
+}  // namespace
+
 struct MessageParser::Impl {
+    explicit Impl(ReadPaths p) : paths(p) {}
+
+    ReadPaths paths;
+    PlainBatchReader fast;
     simdjson::dom::parser parser;
     std::unique_ptr<char[]> scratch;
     std::size_t scratch_capacity = 0;
@@ -369,13 +361,22 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
         reject_whole(out.rejected(), RejectReason::message_too_large, text);
         return;
     }
+    // The fast path first (plain_batch_reader.hpp): a message of valid events written
+    // plainly (what clients send) is read in one pass, without a DOM; its strings hold no
+    // escapes. When it is not sure, what it wrote is dropped and the DOM path below decides.
+    if (paths == ReadPaths::plain_then_dom) {
+        out.parsed(false);
+        Forward<Out> forward(out);
+        if (fast.read(text, limits.max_events_per_message, now_ms, forward)) return;
+        out.reset();
+    }
     // realloc_if_needed=false: the caller guarantees the padding, so simdjson does not copy.
     auto parsed = parser.parse(text.data(), text.size(), false);
     if (parsed.error() != simdjson::SUCCESS) {
         reject_whole(out.rejected(), RejectReason::invalid_json, text);
         return;
     }
-    out.parsed(text);
+    out.parsed(std::memchr(text.data(), '\\', text.size()) != nullptr);
     const element root = parsed.value_unsafe();
     EventView ev;
     if (root.type() == element_type::OBJECT) {
@@ -417,7 +418,7 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
     }
 }
 
-MessageParser::MessageParser() : impl_(std::make_unique<Impl>()) {}
+MessageParser::MessageParser(ReadPaths paths) : impl_(std::make_unique<Impl>(paths)) {}
 MessageParser::~MessageParser() = default;
 
 ParsedMessage MessageParser::parse(std::string_view text, const Limits& limits,

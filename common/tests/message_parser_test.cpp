@@ -441,3 +441,16 @@ TEST(MessageParser, RecordsReplaceThePreviousMessage) {
 
 }  // namespace
 }  // namespace pipeline
+
+namespace pipeline {
+namespace {
+
+// The gateway logs this at start-up: a name and a description, e.g. "haswell (Intel/AMD AVX2)".
+TEST(MessageParser, NamesTheActiveSimdjsonImplementation) {
+    const std::string name = json_parser_implementation();
+    EXPECT_FALSE(name.empty());
+    EXPECT_NE(name.find(" ("), std::string::npos) << name;
+}
+
+}  // namespace
+}  // namespace pipeline

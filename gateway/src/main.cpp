@@ -4,6 +4,7 @@
 
 #include <exception>
 
+#include "common/message_parser.hpp"
 #include "config.hpp"
 #include "fd_limit.hpp"
 #include "server.hpp"
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
         spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z level=%l component=gateway %v");
         spdlog::set_level(spdlog::level::from_str(config.log_level));
         spdlog::info("config {}", config.describe());
+        spdlog::info("json parser simdjson implementation={}", pipeline::json_parser_implementation());
         const auto fds = gateway::raise_fd_limit();
         spdlog::info("open file limit soft={} (was {}) hard={}", fds.soft, fds.before, fds.hard);
         if (fds.soft < config.max_connections + 64) {

@@ -100,6 +100,10 @@ struct EventRecords {
     }
 };
 
+// The simdjson kernel picked for this CPU at run time, e.g. "haswell (Intel/AMD AVX2)"
+// ("fallback" would mean no SIMD at all: several times slower). Logged at start-up.
+std::string json_parser_implementation();
+
 // Truncates `raw` to at most kMaxRawBytes bytes (without splitting a UTF-8 sequence).
 std::string truncate_raw(std::string_view raw);
 
@@ -107,7 +111,13 @@ std::string truncate_raw(std::string_view raw);
 // messages. Not thread safe: one per thread (parse_message uses a thread_local one).
 class MessageParser {
 public:
-    MessageParser();
+    // How a message is read. plain_then_dom: a message of valid events written plainly is
+    // read by the fast path (src/plain_batch_reader.hpp), anything else by the simdjson DOM
+    // path. dom_only: the DOM path alone, the reference the tests and the fuzz target hold
+    // the fast path to (both must give the same answer for any input).
+    enum class ReadPaths { plain_then_dom, dom_only };
+
+    explicit MessageParser(ReadPaths paths = ReadPaths::plain_then_dom);
     ~MessageParser();
     MessageParser(const MessageParser&) = delete;
     MessageParser& operator=(const MessageParser&) = delete;
