@@ -6,6 +6,7 @@ import io.github.pipeline.analytics.model.SessionRecord;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -18,6 +19,8 @@ import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keyed by user_id. Buffers each user's events until the watermark passes their timestamp, then processes
@@ -40,6 +43,11 @@ import java.util.List;
  * fires once per user and step instead of once per event. A KeyedProcessFunction's timer output carries
  * the timer's timestamp; each clean event here keeps its own, as before.
  *
+ * <p>Provisional publications that must wait for the interval to end do not get a keyed processing-time
+ * timer each: the user goes into a {@link ProvisionalQueue}, one operator-wide timer per bucket of
+ * {@link #PROVISIONAL_BUCKET_MS}. The due time stays in the session's state ({@link SessionState#timer}), so
+ * after a restore the waiting users are queued again.
+ *
  * <p>Relies on the upstream lateness filter: an element's ts is above this operator's watermark on arrival.
  */
 public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
@@ -49,13 +57,23 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             new OutputTag<>("sessions", TypeInformation.of(SessionRecord.class));
     private static final String PAGE_VIEW = "page_view";
     private static final String PURCHASE = "purchase";
+    private static final String STATE_NAME = "user-session";
+    /**
+     * Granularity of the provisional queue: a waiting session is published at the start of the bucket of its
+     * due time, i.e. up to this much before the interval ends (never after it). Capped at a tenth of the
+     * interval.
+     */
+    static final long PROVISIONAL_BUCKET_MS = 100;
 
     private final long gapMs;
     private final List<String> funnelSteps;
     private final long provisionalIntervalMs;
 
     private transient ValueState<UserSessionState> state;
-    /** Drain timers (one per user with buffered events) and the provisional processing-time timers. */
+    /**
+     * Drain timers (one per user with buffered events). Its processing-time timers are only those of a
+     * checkpoint taken before the provisional queue existed (handled by {@link #onProcessingTime}).
+     */
     private transient InternalTimerService<VoidNamespace> timers;
     /**
      * Session-close checks, in a timer service of their own: every open session has one, so in the drain
@@ -67,6 +85,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private transient StreamRecord<CleanEvent> cleanRecord;
     private transient StreamRecord<SessionRecord> sessionRecord;
     private transient List<String> groupTypes;
+    private transient ProvisionalQueue<String> provisionalQueue;
+    private transient boolean restored;
 
     public SessionizeOperator(long gapMs, List<String> funnelSteps, long provisionalIntervalMs) {
         this.gapMs = gapMs;
@@ -75,9 +95,15 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        state = getPartitionedState(new ValueStateDescriptor<>("user-session",
+        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
                 TypeInformation.of(UserSessionState.class)));
         timers = getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, this);
         closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE,
@@ -95,6 +121,25 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         cleanRecord = new StreamRecord<>(null);
         sessionRecord = new StreamRecord<>(null);
         groupTypes = new ArrayList<>();
+        provisionalQueue = new ProvisionalQueue<>(Math.max(1, Math.min(PROVISIONAL_BUCKET_MS, provisionalIntervalMs / 10)));
+        if (restored) {
+            requeueWaitingSessions();
+        }
+    }
+
+    /** After a restore: the queue is not state, the due times are; queue every session that still waits. */
+    private void requeueWaitingSessions() throws Exception {
+        List<String> users;
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
+            users = keys.collect(Collectors.toList());
+        }
+        for (String user : users) {
+            setCurrentKey(user);
+            UserSessionState u = state.value();
+            if (u != null && u.session != null && u.session.timer != 0) {
+                queueProvisional(user, u.session.timer);
+            }
+        }
     }
 
     @Override
@@ -169,16 +214,42 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         }
     }
 
+    /** A keyed provisional timer restored from a checkpoint taken before the provisional queue existed. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        publishWaiting(timer.getKey(), Long.MAX_VALUE, timers.currentProcessingTime());
+    }
+
+    private void queueProvisional(String userId, long dueMs) {
+        long newBucket = provisionalQueue.add(userId, dueMs);
+        if (newBucket != ProvisionalQueue.EXISTING_BUCKET) {
+            getProcessingTimeService().registerTimer(newBucket, this::publishDueBucket);
+        }
+    }
+
+    /** The timer of a provisional bucket: publishes every queued session whose due time is in it or earlier. */
+    private void publishDueBucket(long bucketStart) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (String userId : provisionalQueue.takeDue(bucketStart)) {
+            setCurrentKey(userId);
+            publishWaiting(userId, bucketStart, now);
+        }
+    }
+
+    /**
+     * Publishes the current key's session if it waits for a provisional publication due in the bucket
+     * starting at {@code bucketStart} or earlier. A session that is gone, or waits for a later bucket (its
+     * user was queued again since), is left alone.
+     */
+    private void publishWaiting(String userId, long bucketStart, long now) throws Exception {
         UserSessionState u = state.value();
-        if (u == null || u.session == null) {
+        SessionState s = u == null ? null : u.session;
+        if (s == null || s.timer == 0 || provisionalQueue.bucketOf(s.timer) > bucketStart) {
             return;
         }
-        SessionState s = u.session;
         s.timer = 0;
         if (s.dirty) {
-            emit(timer.getKey(), s, timers.currentProcessingTime(), Long.MIN_VALUE);
+            emit(userId, s, now, Long.MIN_VALUE);
         }
         state.update(u);
     }
@@ -222,7 +293,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 emit(userId, s, now, ts);
             } else if (when != ProvisionalThrottle.PENDING) {
                 s.timer = when;
-                timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, when);
+                queueProvisional(userId, when);
             }
         }
         u.session = s;
@@ -233,14 +304,13 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         }
     }
 
-    /** Publishes the session's last change, if any, stamped with the time it became final. */
+    /**
+     * Publishes the session's last change, if any, stamped with the time it became final. A queue entry it
+     * may still have finds no session (or the user's next one, not waiting for that bucket) and does nothing.
+     */
     private void close(String userId, SessionState s, long now) {
         if (s.dirty) {
             emit(userId, s, now, s.end + gapMs);
-        }
-        if (s.timer != 0) {
-            timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, s.timer);
-            s.timer = 0;
         }
     }
 
