@@ -14,6 +14,7 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
@@ -38,10 +39,12 @@ import java.util.stream.Stream;
  *
  * <p>Why an operator and not a KeyedProcessFunction: a timer per buffered timestamp was the largest cost of
  * the job (timer heap and its de-duplication map, once to register and once to fire, per event). Here a
- * user has one drain timer, at the earliest buffered ts; when it fires it drains every buffered event the
- * watermark has passed, in ts order, so a catching-up job that moves the watermark by seconds at a time
- * fires once per user and step instead of once per event. A KeyedProcessFunction's timer output carries
- * the timer's timestamp; each clean event here keeps its own, as before.
+ * user has one drain wake-up, at the earliest buffered ts; when the watermark passes it, every buffered
+ * event the watermark has passed is drained, in ts order, so a catching-up job that moves the watermark by
+ * seconds at a time wakes each user once per step instead of once per event. The wake-ups are not Flink
+ * timers either but a {@link DrainQueue} the operator checks on each watermark (the wake-up time stays in
+ * the user's state, {@link UserSessionState#drainTimer}, and the queue is refilled from it after a restore).
+ * A KeyedProcessFunction's timer output carries the timer's timestamp; each clean event here keeps its own.
  *
  * <p>Provisional publications that must wait for the interval to end do not get a keyed processing-time
  * timer each: the user goes into a {@link ProvisionalQueue}, one operator-wide timer per bucket of
@@ -64,6 +67,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
      * interval.
      */
     static final long PROVISIONAL_BUCKET_MS = 100;
+    /** Event-time granularity of the drain queue: a watermark scans at most one bucket entry by entry. */
+    private static final long DRAIN_BUCKET_MS = 1_000;
 
     private final long gapMs;
     private final List<String> funnelSteps;
@@ -71,8 +76,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     private transient ValueState<UserSessionState> state;
     /**
-     * Drain timers (one per user with buffered events). Its processing-time timers are only those of a
-     * checkpoint taken before the provisional queue existed (handled by {@link #onProcessingTime}).
+     * Only for the current processing time and for timers restored from a checkpoint taken before the drain
+     * and provisional queues existed (handled by {@link #onEventTime} and {@link #onProcessingTime}).
      */
     private transient InternalTimerService<VoidNamespace> timers;
     /**
@@ -86,6 +91,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private transient StreamRecord<SessionRecord> sessionRecord;
     private transient List<String> groupTypes;
     private transient ProvisionalQueue<String> provisionalQueue;
+    private transient DrainQueue<String> drainQueue;
     private transient boolean restored;
 
     public SessionizeOperator(long gapMs, List<String> funnelSteps, long provisionalIntervalMs) {
@@ -110,7 +116,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 new Triggerable<String, VoidNamespace>() {
                     @Override
                     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-                        wake(timer, false);
+                        wake(timer.getKey(), timer.getTimestamp(), false, closeTimers.currentWatermark());
                     }
 
                     @Override
@@ -122,13 +128,17 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         sessionRecord = new StreamRecord<>(null);
         groupTypes = new ArrayList<>();
         provisionalQueue = new ProvisionalQueue<>(Math.max(1, Math.min(PROVISIONAL_BUCKET_MS, provisionalIntervalMs / 10)));
+        drainQueue = new DrainQueue<>(DRAIN_BUCKET_MS);
         if (restored) {
-            requeueWaitingSessions();
+            requeueFromState();
         }
     }
 
-    /** After a restore: the queue is not state, the due times are; queue every session that still waits. */
-    private void requeueWaitingSessions() throws Exception {
+    /**
+     * After a restore: the queues are not state, the times in them are; queue every user with buffered
+     * events and every session that waits for a provisional publication.
+     */
+    private void requeueFromState() throws Exception {
         List<String> users;
         try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
             users = keys.collect(Collectors.toList());
@@ -136,6 +146,9 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         for (String user : users) {
             setCurrentKey(user);
             UserSessionState u = state.value();
+            if (u != null && u.drainTimer != 0) {
+                drainQueue.add(user, u.drainTimer);
+            }
             if (u != null && u.session != null && u.session.timer != 0) {
                 queueProvisional(user, u.session.timer);
             }
@@ -156,30 +169,40 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         long closeTimer = u.session == null ? 0 : u.session.closeTimer;
         // Any pending timer at or before this ts wakes the user early enough: it drains up to the watermark.
         if (!atOrBefore(u.drainTimer, event.ts) && !atOrBefore(closeTimer, event.ts)) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
+            drainQueue.add((String) getCurrentKey(), event.ts);
             u.drainTimer = event.ts;
         }
         state.update(u);
     }
 
+    /** Wakes the users the watermark has made due before Flink's timers fire (close checks) and it is forwarded. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        for (DrainQueue.Entry<String> due : drainQueue.takeDue(watermark)) {
+            setCurrentKey(due.key());
+            wake(due.key(), due.ts(), true, watermark);
+        }
+        super.processWatermark(mark);
+    }
+
+    /** A drain timer restored from a checkpoint taken before the drain queue existed. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        wake(timer, true);
+        wake(timer.getKey(), timer.getTimestamp(), true, timers.currentWatermark());
     }
 
     /**
-     * A drain or close timer fired: does everything the watermark has made due for this user (either kind
-     * of timer may find both kinds of work), then makes sure a timer is pending for what is left.
+     * A drain wake-up or a close timer at {@code fired} is due at {@code watermark}: does everything the
+     * watermark has made due for this user (either kind may find both kinds of work), then makes sure a
+     * wake-up is pending for what is left.
      */
-    private void wake(InternalTimer<String, VoidNamespace> timer, boolean drainTimer) throws Exception {
+    private void wake(String userId, long fired, boolean drainTimer, long watermark) throws Exception {
         UserSessionState u = state.value();
         if (u == null) {
-            return;  // a timer left from state that is gone (e.g. a drain timer superseded by an earlier one)
+            return;  // a wake-up left from state that is gone (e.g. a drain superseded by an earlier one)
         }
-        long fired = timer.getTimestamp();
-        long watermark = timers.currentWatermark();
         long now = timers.currentProcessingTime();
-        String userId = timer.getKey();
         if (drainTimer && u.drainTimer == fired) {
             u.drainTimer = 0;
         }
@@ -203,7 +226,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         if (u.buffer != null && !u.buffer.isEmpty()) {
             long next = u.buffer.get(0).ts;
             if (!atOrBefore(u.drainTimer, next) && !(s != null && atOrBefore(s.closeTimer, next))) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, next);
+                drainQueue.add(userId, next);
                 u.drainTimer = next;
             }
         }
@@ -337,6 +360,11 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             i--;
         }
         buffer.add(i, e);
+    }
+
+    /** Users waiting in the drain queue (entries, including superseded ones); for tests. */
+    int drainQueueSize() {
+        return drainQueue.size();
     }
 
     /** Whether a pending timer (0 = none) fires no later than {@code ts}. */

@@ -237,14 +237,17 @@ class SessionizeOperatorTest {
     }
 
     @Test
-    void oneDrainTimerPerUserNotOnePerBufferedTimestamp() throws Exception {
-        var h = harness();
+    void oneDrainWakeUpPerUserNotOnePerBufferedTimestamp() throws Exception {
+        var op = new SessionizeOperator(GAP, STEPS, 2_000);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(op, e -> e.userId, Types.STRING);
+        h.open();
         for (int i = 0; i < 10; i++) {
             long ts = T + i * 1_000L;
             h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
         }
         h.processElement(ev("x", "v", "click", "", T + 500), T + 500);
-        assertEquals(2, h.numEventTimeTimers(), "one per user: at its earliest buffered event");
+        assertEquals(2, op.drainQueueSize(), "one per user: at its earliest buffered event");
+        assertEquals(0, h.numEventTimeTimers(), "in the drain queue, not in Flink's timer heap");
         h.processWatermark(T + 9_000);   // one firing drains all ten, in ts order, each with its own timestamp
         List<String> order = new ArrayList<>();
         for (StreamRecord<? extends CleanEvent> r : h.extractOutputStreamRecords()) {
