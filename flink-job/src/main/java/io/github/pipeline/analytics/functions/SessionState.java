@@ -10,7 +10,7 @@ public class SessionState {
     public int funnelStep;
     public boolean dirty;
     public long version;
-    /** Pending provisional processing-time timer, 0 = none. */
+    /** When the waiting provisional publication is due (the user is in the provisional queue), 0 = none. */
     public long timer;
     /** Until when (processing time) the last provisional publication holds the next one back. */
     public long quietUntil;

@@ -6,6 +6,7 @@ import io.github.pipeline.analytics.model.SessionRecord;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -13,11 +14,14 @@ import org.apache.flink.streaming.api.operators.InternalTimer;
 import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keyed by user_id. Buffers each user's events until the watermark passes their timestamp, then processes
@@ -35,10 +39,17 @@ import java.util.List;
  *
  * <p>Why an operator and not a KeyedProcessFunction: a timer per buffered timestamp was the largest cost of
  * the job (timer heap and its de-duplication map, once to register and once to fire, per event). Here a
- * user has one drain timer, at the earliest buffered ts; when it fires it drains every buffered event the
- * watermark has passed, in ts order, so a catching-up job that moves the watermark by seconds at a time
- * fires once per user and step instead of once per event. A KeyedProcessFunction's timer output carries
- * the timer's timestamp; each clean event here keeps its own, as before.
+ * user has one drain wake-up, at the earliest buffered ts; when the watermark passes it, every buffered
+ * event the watermark has passed is drained, in ts order, so a catching-up job that moves the watermark by
+ * seconds at a time wakes each user once per step instead of once per event. The wake-ups are not Flink
+ * timers either but a {@link DrainQueue} the operator checks on each watermark (the wake-up time stays in
+ * the user's state, {@link UserSessionState#drainTimer}, and the queue is refilled from it after a restore).
+ * A KeyedProcessFunction's timer output carries the timer's timestamp; each clean event here keeps its own.
+ *
+ * <p>Provisional publications that must wait for the interval to end do not get a keyed processing-time
+ * timer each: the user goes into a {@link ProvisionalQueue}, one operator-wide timer per bucket of
+ * {@link #PROVISIONAL_BUCKET_MS}. The due time stays in the session's state ({@link SessionState#timer}), so
+ * after a restore the waiting users are queued again.
  *
  * <p>Relies on the upstream lateness filter: an element's ts is above this operator's watermark on arrival.
  */
@@ -49,13 +60,25 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             new OutputTag<>("sessions", TypeInformation.of(SessionRecord.class));
     private static final String PAGE_VIEW = "page_view";
     private static final String PURCHASE = "purchase";
+    private static final String STATE_NAME = "user-session";
+    /**
+     * Granularity of the provisional queue: a waiting session is published at the start of the bucket of its
+     * due time, i.e. up to this much before the interval ends (never after it). Capped at a tenth of the
+     * interval.
+     */
+    static final long PROVISIONAL_BUCKET_MS = 100;
+    /** Event-time granularity of the drain queue: a watermark scans at most one bucket entry by entry. */
+    private static final long DRAIN_BUCKET_MS = 1_000;
 
     private final long gapMs;
     private final List<String> funnelSteps;
     private final long provisionalIntervalMs;
 
     private transient ValueState<UserSessionState> state;
-    /** Drain timers (one per user with buffered events) and the provisional processing-time timers. */
+    /**
+     * Only for the current processing time and for timers restored from a checkpoint taken before the drain
+     * and provisional queues existed (handled by {@link #onEventTime} and {@link #onProcessingTime}).
+     */
     private transient InternalTimerService<VoidNamespace> timers;
     /**
      * Session-close checks, in a timer service of their own: every open session has one, so in the drain
@@ -67,6 +90,9 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private transient StreamRecord<CleanEvent> cleanRecord;
     private transient StreamRecord<SessionRecord> sessionRecord;
     private transient List<String> groupTypes;
+    private transient ProvisionalQueue<String> provisionalQueue;
+    private transient DrainQueue<String> drainQueue;
+    private transient boolean restored;
 
     public SessionizeOperator(long gapMs, List<String> funnelSteps, long provisionalIntervalMs) {
         this.gapMs = gapMs;
@@ -75,16 +101,22 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        state = getPartitionedState(new ValueStateDescriptor<>("user-session",
+        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
                 TypeInformation.of(UserSessionState.class)));
         timers = getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, this);
         closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE,
                 new Triggerable<String, VoidNamespace>() {
                     @Override
                     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-                        wake(timer, false);
+                        wake(timer.getKey(), timer.getTimestamp(), false, closeTimers.currentWatermark());
                     }
 
                     @Override
@@ -95,6 +127,32 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         cleanRecord = new StreamRecord<>(null);
         sessionRecord = new StreamRecord<>(null);
         groupTypes = new ArrayList<>();
+        provisionalQueue = new ProvisionalQueue<>(Math.max(1, Math.min(PROVISIONAL_BUCKET_MS, provisionalIntervalMs / 10)));
+        drainQueue = new DrainQueue<>(DRAIN_BUCKET_MS);
+        if (restored) {
+            requeueFromState();
+        }
+    }
+
+    /**
+     * After a restore: the queues are not state, the times in them are; queue every user with buffered
+     * events and every session that waits for a provisional publication.
+     */
+    private void requeueFromState() throws Exception {
+        List<String> users;
+        try (Stream<String> keys = this.<String>getKeyedStateBackend().getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
+            users = keys.collect(Collectors.toList());
+        }
+        for (String user : users) {
+            setCurrentKey(user);
+            UserSessionState u = state.value();
+            if (u != null && u.drainTimer != 0) {
+                drainQueue.add(user, u.drainTimer);
+            }
+            if (u != null && u.session != null && u.session.timer != 0) {
+                queueProvisional(user, u.session.timer);
+            }
+        }
     }
 
     @Override
@@ -111,30 +169,40 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         long closeTimer = u.session == null ? 0 : u.session.closeTimer;
         // Any pending timer at or before this ts wakes the user early enough: it drains up to the watermark.
         if (!atOrBefore(u.drainTimer, event.ts) && !atOrBefore(closeTimer, event.ts)) {
-            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, event.ts);
+            drainQueue.add((String) getCurrentKey(), event.ts);
             u.drainTimer = event.ts;
         }
         state.update(u);
     }
 
+    /** Wakes the users the watermark has made due before Flink's timers fire (close checks) and it is forwarded. */
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        long watermark = mark.getTimestamp();
+        for (DrainQueue.Entry<String> due : drainQueue.takeDue(watermark)) {
+            setCurrentKey(due.key());
+            wake(due.key(), due.ts(), true, watermark);
+        }
+        super.processWatermark(mark);
+    }
+
+    /** A drain timer restored from a checkpoint taken before the drain queue existed. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        wake(timer, true);
+        wake(timer.getKey(), timer.getTimestamp(), true, timers.currentWatermark());
     }
 
     /**
-     * A drain or close timer fired: does everything the watermark has made due for this user (either kind
-     * of timer may find both kinds of work), then makes sure a timer is pending for what is left.
+     * A drain wake-up or a close timer at {@code fired} is due at {@code watermark}: does everything the
+     * watermark has made due for this user (either kind may find both kinds of work), then makes sure a
+     * wake-up is pending for what is left.
      */
-    private void wake(InternalTimer<String, VoidNamespace> timer, boolean drainTimer) throws Exception {
+    private void wake(String userId, long fired, boolean drainTimer, long watermark) throws Exception {
         UserSessionState u = state.value();
         if (u == null) {
-            return;  // a timer left from state that is gone (e.g. a drain timer superseded by an earlier one)
+            return;  // a wake-up left from state that is gone (e.g. a drain superseded by an earlier one)
         }
-        long fired = timer.getTimestamp();
-        long watermark = timers.currentWatermark();
         long now = timers.currentProcessingTime();
-        String userId = timer.getKey();
         if (drainTimer && u.drainTimer == fired) {
             u.drainTimer = 0;
         }
@@ -158,7 +226,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         if (u.buffer != null && !u.buffer.isEmpty()) {
             long next = u.buffer.get(0).ts;
             if (!atOrBefore(u.drainTimer, next) && !(s != null && atOrBefore(s.closeTimer, next))) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, next);
+                drainQueue.add(userId, next);
                 u.drainTimer = next;
             }
         }
@@ -169,16 +237,42 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         }
     }
 
+    /** A keyed provisional timer restored from a checkpoint taken before the provisional queue existed. */
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        publishWaiting(timer.getKey(), Long.MAX_VALUE, timers.currentProcessingTime());
+    }
+
+    private void queueProvisional(String userId, long dueMs) {
+        long newBucket = provisionalQueue.add(userId, dueMs);
+        if (newBucket != ProvisionalQueue.EXISTING_BUCKET) {
+            getProcessingTimeService().registerTimer(newBucket, this::publishDueBucket);
+        }
+    }
+
+    /** The timer of a provisional bucket: publishes every queued session whose due time is in it or earlier. */
+    private void publishDueBucket(long bucketStart) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        for (String userId : provisionalQueue.takeDue(bucketStart)) {
+            setCurrentKey(userId);
+            publishWaiting(userId, bucketStart, now);
+        }
+    }
+
+    /**
+     * Publishes the current key's session if it waits for a provisional publication due in the bucket
+     * starting at {@code bucketStart} or earlier. A session that is gone, or waits for a later bucket (its
+     * user was queued again since), is left alone.
+     */
+    private void publishWaiting(String userId, long bucketStart, long now) throws Exception {
         UserSessionState u = state.value();
-        if (u == null || u.session == null) {
+        SessionState s = u == null ? null : u.session;
+        if (s == null || s.timer == 0 || provisionalQueue.bucketOf(s.timer) > bucketStart) {
             return;
         }
-        SessionState s = u.session;
         s.timer = 0;
         if (s.dirty) {
-            emit(timer.getKey(), s, timers.currentProcessingTime(), Long.MIN_VALUE);
+            emit(userId, s, now, Long.MIN_VALUE);
         }
         state.update(u);
     }
@@ -222,7 +316,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 emit(userId, s, now, ts);
             } else if (when != ProvisionalThrottle.PENDING) {
                 s.timer = when;
-                timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, when);
+                queueProvisional(userId, when);
             }
         }
         u.session = s;
@@ -233,14 +327,13 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         }
     }
 
-    /** Publishes the session's last change, if any, stamped with the time it became final. */
+    /**
+     * Publishes the session's last change, if any, stamped with the time it became final. A queue entry it
+     * may still have finds no session (or the user's next one, not waiting for that bucket) and does nothing.
+     */
     private void close(String userId, SessionState s, long now) {
         if (s.dirty) {
             emit(userId, s, now, s.end + gapMs);
-        }
-        if (s.timer != 0) {
-            timers.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, s.timer);
-            s.timer = 0;
         }
     }
 
@@ -267,6 +360,11 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             i--;
         }
         buffer.add(i, e);
+    }
+
+    /** Users waiting in the drain queue (entries, including superseded ones); for tests. */
+    int drainQueueSize() {
+        return drainQueue.size();
     }
 
     /** Whether a pending timer (0 = none) fires no later than {@code ts}. */

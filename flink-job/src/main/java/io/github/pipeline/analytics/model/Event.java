@@ -1,8 +1,14 @@
 package io.github.pipeline.analytics.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 import java.util.Objects;
 
-/** A valid event as parsed from {@code events.raw}. Flink POJO: public fields, no-arg constructor. */
+/**
+ * A valid event as parsed from {@code events.raw}. Public fields, no-arg constructor; Flink serializes it
+ * with {@link EventSerializer} (faster than its POJO serializer), which must change with the fields.
+ */
+@TypeInfo(EventTypeInfo.Factory.class)
 public class Event {
     public String eventId;
     public String userId;

@@ -181,14 +181,73 @@ class SessionizeOperatorTest {
     }
 
     @Test
-    void oneDrainTimerPerUserNotOnePerBufferedTimestamp() throws Exception {
+    void waitingProvisionalSessionsShareOneTimerPerBucketNotOneEach() throws Exception {
         var h = harness();
+        h.setProcessingTime(1_000);
+        for (int u = 0; u < 50; u++) {
+            h.processElement(ev("a" + u, "u" + u, "page_view", "", T), T);
+        }
+        h.processWatermark(T);                       // 50 new sessions: each published at once
+        h.setProcessingTime(1_500);
+        for (int u = 0; u < 50; u++) {
+            h.processElement(ev("b" + u, "u" + u, "click", "", T + 1), T + 1);
+        }
+        h.processWatermark(T + 1);                   // changed within 2 s: all wait until 3 000
+        assertEquals(0, h.numProcessingTimeTimers(), "no keyed processing-time timer per session");
+        assertEquals(1, h.getProcessingTimeService().getNumActiveTimers(), "one timer for the bucket");
+        assertEquals(50, side(h, SessionizeOperator.SESSIONS).size());
+        h.setProcessingTime(2_999);
+        assertEquals(50, side(h, SessionizeOperator.SESSIONS).size(), "not before the bucket starts");
+        h.setProcessingTime(3_000);
+        List<SessionRecord> out = side(h, SessionizeOperator.SESSIONS);
+        assertEquals(100, out.size());
+        for (SessionRecord r : out.subList(50, 100)) {
+            assertEquals(2, r.events, "the current total");
+            assertEquals(3_000, r.version);
+        }
+        h.processWatermark(Long.MAX_VALUE);
+        assertEquals(100, side(h, SessionizeOperator.SESSIONS).size(), "published already: no final repeat");
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
+    void aWaitingProvisionalSessionIsPublishedAfterARestore() throws Exception {
+        var h = harness();
+        h.setProcessingTime(1_000);
+        h.processElement(ev("a", "u", "page_view", "", T), T);
+        h.processWatermark(T);                       // published at once
+        h.setProcessingTime(1_500);
+        h.processElement(ev("b", "u", "click", "", T + 1), T + 1);
+        h.processWatermark(T + 1);                   // waits until 3 000
+        OperatorSubtaskState snapshot = h.snapshot(1, 1_500);
+        h.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
+                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        restored.setProcessingTime(1_600);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(3_000);
+        List<SessionRecord> out = side(restored, SessionizeOperator.SESSIONS);
+        assertEquals(1, out.size(), "the queue is rebuilt from the sessions' state");
+        assertEquals(2, out.get(0).events);
+        assertEquals(3_000, out.get(0).version);
+        restored.close();
+    }
+
+    @Test
+    void oneDrainWakeUpPerUserNotOnePerBufferedTimestamp() throws Exception {
+        var op = new SessionizeOperator(GAP, STEPS, 2_000);
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(op, e -> e.userId, Types.STRING);
+        h.open();
         for (int i = 0; i < 10; i++) {
             long ts = T + i * 1_000L;
             h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
         }
         h.processElement(ev("x", "v", "click", "", T + 500), T + 500);
-        assertEquals(2, h.numEventTimeTimers(), "one per user: at its earliest buffered event");
+        assertEquals(2, op.drainQueueSize(), "one per user: at its earliest buffered event");
+        assertEquals(0, h.numEventTimeTimers(), "in the drain queue, not in Flink's timer heap");
         h.processWatermark(T + 9_000);   // one firing drains all ten, in ts order, each with its own timestamp
         List<String> order = new ArrayList<>();
         for (StreamRecord<? extends CleanEvent> r : h.extractOutputStreamRecords()) {
