@@ -76,15 +76,9 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     private transient ValueState<UserSessionState> state;
     /**
-     * Only for the current processing time and for timers restored from a checkpoint taken before the drain
-     * and provisional queues existed (handled by {@link #onEventTime} and {@link #onProcessingTime}).
-     */
-    private transient InternalTimerService<VoidNamespace> timers;
-    /**
-     * Session-close checks, in a timer service of their own: every open session has one, so in the drain
-     * timers' heap they made every drain timer's insertion and removal walk (and cache-miss through) a
-     * heap and a de-duplication map the size of all open sessions, instead of only the users with buffered
-     * events.
+     * Session-close checks, the operator's only Flink timers (its {@link #onEventTime}): every open session
+     * has one. Drain wake-ups and provisional publications are in queues of their own (see above), so they
+     * do not walk a heap and a de-duplication map the size of all open sessions.
      */
     private transient InternalTimerService<VoidNamespace> closeTimers;
     private transient StreamRecord<CleanEvent> cleanRecord;
@@ -111,19 +105,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         super.open();
         state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
                 TypeInformation.of(UserSessionState.class)));
-        timers = getInternalTimerService("sessionize-timers", VoidNamespaceSerializer.INSTANCE, this);
-        closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE,
-                new Triggerable<String, VoidNamespace>() {
-                    @Override
-                    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-                        wake(timer.getKey(), timer.getTimestamp(), false, closeTimers.currentWatermark());
-                    }
-
-                    @Override
-                    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
-                        throw new IllegalStateException("no processing-time close timers");
-                    }
-                });
+        closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE, this);
         cleanRecord = new StreamRecord<>(null);
         sessionRecord = new StreamRecord<>(null);
         groupTypes = new ArrayList<>();
@@ -186,10 +168,10 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         super.processWatermark(mark);
     }
 
-    /** A drain timer restored from a checkpoint taken before the drain queue existed. */
+    /** A session-close check. */
     @Override
     public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        wake(timer.getKey(), timer.getTimestamp(), true, timers.currentWatermark());
+        wake(timer.getKey(), timer.getTimestamp(), false, closeTimers.currentWatermark());
     }
 
     /**
@@ -202,7 +184,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         if (u == null) {
             return;  // a wake-up left from state that is gone (e.g. a drain superseded by an earlier one)
         }
-        long now = timers.currentProcessingTime();
+        long now = closeTimers.currentProcessingTime();
         if (drainTimer && u.drainTimer == fired) {
             u.drainTimer = 0;
         }
@@ -237,10 +219,9 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         }
     }
 
-    /** A keyed provisional timer restored from a checkpoint taken before the provisional queue existed. */
     @Override
-    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
-        publishWaiting(timer.getKey(), Long.MAX_VALUE, timers.currentProcessingTime());
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {
+        throw new IllegalStateException("no keyed processing-time timers: provisional publications are queued");
     }
 
     private void queueProvisional(String userId, long dueMs) {
