@@ -4,12 +4,17 @@ import io.github.pipeline.analytics.model.Event;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Runs {@link DeduplicateFunction} and checkpoints the watermark it had reached. Watermarks are not part of
@@ -17,9 +22,15 @@ import java.util.Collections;
  * that was late before the crash (its window already final downstream) could be accepted and start a new,
  * wrong partial count. On restore the floor is the minimum over all subtasks (union state), which is at
  * least every downstream watermark at the checkpoint.
+ *
+ * <p>It also frees the memory of expired ids: every {@code TTL / }{@value #SWEEPS_PER_TTL} of processing time
+ * one sweep over all remembered ids clears those that {@link DeduplicateFunction} would no longer count as
+ * seen. The sweep changes no decision (expiry is checked on every access); it only bounds the state to the
+ * ids of the last TTL plus one sweep interval. One operator timer, not one per id.
  */
 public class DeduplicateOperator extends KeyedProcessOperator<String, Event, Event> {
     private static final long serialVersionUID = 1L;
+    static final int SWEEPS_PER_TTL = 8;
     private transient ListState<Long> watermarkState;
     private transient long lastWatermark;
     private transient long floor;
@@ -45,6 +56,39 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Event, Eve
             floor = any ? min : Long.MIN_VALUE;
         }
         ((DeduplicateFunction) userFunction).setWatermarkFloor(floor);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        scheduleSweep();
+    }
+
+    private long sweepIntervalMs() {
+        return Math.max(1, ((DeduplicateFunction) userFunction).ttlMs() / SWEEPS_PER_TTL);
+    }
+
+    private void scheduleSweep() {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        getProcessingTimeService().registerTimer(now + sweepIntervalMs(), this::sweep);
+    }
+
+    /** Clears every expired id; the keys are listed first, since the state must not change while it is iterated. */
+    private void sweep(long dueMs) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();   // not dueMs: the sweep may run late
+        DeduplicateFunction function = (DeduplicateFunction) userFunction;
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        List<String> ids = new ArrayList<>();
+        try (Stream<String> keys = backend.getKeys(DeduplicateFunction.SEEN_STATE, VoidNamespace.INSTANCE)) {
+            keys.forEach(ids::add);
+        }
+        for (String id : ids) {
+            backend.setCurrentKey(id);
+            if (function.currentKeyExpired(now)) {
+                function.clearCurrentKey();
+            }
+        }
+        scheduleSweep();
     }
 
     @Override

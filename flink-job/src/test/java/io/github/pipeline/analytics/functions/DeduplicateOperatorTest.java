@@ -25,7 +25,7 @@ class DeduplicateOperatorTest {
     void firstCopyWinsAndIdsAreForgottenAfterTheTtlWithoutAnyTimer() throws Exception {
         var h = harness();
         h.open();
-        h.setStateTtlProcessingTime(0);
+        h.setProcessingTime(0);
         Event first = ev("e1", "u1", "click", "/a", 10_000);
         h.processElement(first, 10_000);
         h.processElement(ev("e1", "u1", "purchase", "/b", 10_000), 10_000);
@@ -34,13 +34,36 @@ class DeduplicateOperatorTest {
         assertEquals(0, h.numEventTimeTimers(), "no timer per id");
         assertEquals(0, h.numProcessingTimeTimers(), "no timer per id");
 
-        h.setStateTtlProcessingTime(TTL - 1);
+        h.setProcessingTime(TTL - 1);
         h.processElement(ev("e1", "u1", "click", "/a", 10_000), 10_000); // still remembered: dropped
         assertEquals(2, h.extractOutputValues().size());
 
-        h.setStateTtlProcessingTime(TTL);
+        h.setProcessingTime(TTL);
         h.processElement(ev("e2", "u1", "click", "/a", 20_000), 20_000); // forgotten: a new event again
         assertEquals(3, h.extractOutputValues().size());
+        h.close();
+    }
+
+    @Test
+    void expiredIdsLeaveMemoryInTheSweepAndOnlyThen() throws Exception {
+        var h = harness();
+        h.open();   // at processing time 0: the first sweep is due at 1 sweep interval
+        long sweep = TTL / DeduplicateOperator.SWEEPS_PER_TTL;
+        h.setProcessingTime(2);
+        h.processElement(ev("old", "u1", "click", "", 10_000), 10_000);
+        h.setProcessingTime(TTL - sweep + 1);   // the first sweep runs (nothing expired); the next is due at TTL + 1
+        h.processElement(ev("new", "u1", "click", "", 20_000), 20_000);
+        assertEquals(2, h.numKeyedStateEntries());
+
+        h.setProcessingTime(TTL + 1);   // a sweep 1 ms before "old" (seen at 2) expires: it stays
+        assertEquals(2, h.numKeyedStateEntries(), "an id is not swept before it expires");
+        h.setProcessingTime(TTL + 1 + sweep);   // the next sweep: "old" has expired, "new" has not
+        assertEquals(1, h.numKeyedStateEntries(), "the expired id is swept");
+        h.processElement(ev("new", "u1", "click", "", 20_000), 20_000);   // still a duplicate
+        assertEquals(2, h.extractOutputValues().size());
+        h.setProcessingTime(2 * TTL);   // "new" (seen at TTL - sweep + 1) has expired too
+        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, h.numProcessingTimeTimers(), "no keyed timer, only the operator's sweep");
         h.close();
     }
 
@@ -48,14 +71,14 @@ class DeduplicateOperatorTest {
     void idsSurviveAWatermarkJumpForTheTtl() throws Exception {
         var h = harness();
         h.open();
-        h.setStateTtlProcessingTime(1_000);
+        h.setProcessingTime(1_000);
         h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000);
         h.processWatermark(1_764_000_000_000L); // idle flush: the replayed history is final
-        h.setStateTtlProcessingTime(1_000 + TTL - 1);
+        h.setProcessingTime(1_000 + TTL - 1);
         h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000); // second replay: a duplicate, not late
         assertEquals(0, side(h, DeduplicateFunction.LATE).size());
         assertEquals(1, h.extractOutputValues().size());
-        h.setStateTtlProcessingTime(1_000 + TTL);
+        h.setProcessingTime(1_000 + TTL);
         h.processElement(ev("e1", "u1", "click", "", 10_000), 10_000); // after the TTL: forgotten, now late
         assertEquals(1, side(h, DeduplicateFunction.LATE).size());
         h.close();
