@@ -44,27 +44,28 @@ public class ConversionFunction extends ProvisionalWindowFunction<Event, Convers
     }
 
     @Override
-    protected boolean add(Event event) throws Exception {
+    protected int add(Event event) throws Exception {
         int flag = PAGE_VIEW.equals(event.type) ? VIEWED : PURCHASE.equals(event.type) ? PURCHASED : 0;
         if (flag == 0) {
-            return false;
+            return UNCHANGED;
         }
         Integer old = userFlags.get(event.userId);
         int before = old == null ? 0 : old;
         int after = before | flag;
         if (after == before) {
-            return false;
+            return UNCHANGED;
         }
         userFlags.put(event.userId, after);
         long[] c = counts.value();
-        if (c == null) {
+        boolean opened = c == null;
+        if (opened) {
             c = new long[3];
         }
         if (flag == VIEWED) c[0]++;
         else c[1]++;
         if (after == (VIEWED | PURCHASED)) c[2]++;
         counts.update(c);
-        return true;
+        return opened ? OPENED : CHANGED;
     }
 
     @Override

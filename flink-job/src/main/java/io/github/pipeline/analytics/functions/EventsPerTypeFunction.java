@@ -26,10 +26,10 @@ public class EventsPerTypeFunction extends ProvisionalWindowFunction<WindowCount
     }
 
     @Override
-    protected boolean add(WindowCount partial) throws Exception {
+    protected int add(WindowCount partial) throws Exception {
         Long c = count.value();
         count.update(c == null ? partial.count : c + partial.count);
-        return true;
+        return c == null ? OPENED : CHANGED;
     }
 
     @Override

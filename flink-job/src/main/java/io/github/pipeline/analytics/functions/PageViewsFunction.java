@@ -26,10 +26,10 @@ public class PageViewsFunction extends ProvisionalWindowFunction<WindowCount, Pa
     }
 
     @Override
-    protected boolean add(WindowCount partial) throws Exception {
+    protected int add(WindowCount partial) throws Exception {
         Long c = views.value();
         views.update(c == null ? partial.count : c + partial.count);
-        return true;
+        return c == null ? OPENED : CHANGED;
     }
 
     @Override

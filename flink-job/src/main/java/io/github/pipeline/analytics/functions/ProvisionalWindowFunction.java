@@ -52,8 +52,19 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
     /** Create the subclass's state handles. */
     protected abstract void openState() throws Exception;
 
-    /** Adds the input (an event, or a partial count) to the window's state; returns whether the published value changes. */
-    protected abstract boolean add(IN input) throws Exception;
+    /** {@link #add} left the published value as it was. */
+    protected static final int UNCHANGED = 0;
+    /** {@link #add} changed the published value of a window that already had state. */
+    protected static final int CHANGED = 1;
+    /** {@link #add} created the window's state (and changed its value): the window needs its end timer. */
+    protected static final int OPENED = 2;
+
+    /**
+     * Adds the input (an event, or a partial count) to the window's state.
+     *
+     * @return {@link #UNCHANGED}, {@link #CHANGED}, or {@link #OPENED} when this input created the key's state
+     */
+    protected abstract int add(IN input) throws Exception;
 
     /** The current value of the window; may return null for "nothing to publish". */
     protected abstract OUT result(long windowStartMs, String dimension, long version) throws Exception;
@@ -63,10 +74,14 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
 
     @Override
     public void processElement(IN input, Context ctx, Collector<OUT> out) throws Exception {
-        long windowStart = windowStartOf(ctx.getCurrentKey());
-        ctx.timerService().registerEventTimeTimer(windowStart + TimeBuckets.MINUTE_MS - 1);
-        if (!add(input)) {
+        int change = add(input);
+        if (change == UNCHANGED) {
             return;
+        }
+        if (change == OPENED) {
+            // once per window, not per element: the timer heap's de-duplication made every element pay for
+            // a timer object and a hash lookup. A key without state needs no cleanup, so no timer either.
+            ctx.timerService().registerEventTimeTimer(windowStartOf(ctx.getCurrentKey()) + TimeBuckets.MINUTE_MS - 1);
         }
         EmitState st = emitState.value();
         if (st == null) {

@@ -29,14 +29,14 @@ public class UniqueUsersPerPageFunction extends ProvisionalWindowFunction<Event,
     }
 
     @Override
-    protected boolean add(Event event) throws Exception {
+    protected int add(Event event) throws Exception {
         if (users.contains(event.userId)) {
-            return false;
+            return UNCHANGED;
         }
         users.put(event.userId, Boolean.TRUE);
         Long c = count.value();
         count.update(c == null ? 1L : c + 1);
-        return true;
+        return c == null ? OPENED : CHANGED;
     }
 
     @Override

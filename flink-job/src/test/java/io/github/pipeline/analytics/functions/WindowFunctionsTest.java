@@ -51,6 +51,22 @@ class WindowFunctionsTest {
     }
 
     @Test
+    void theWindowEndTimerComesWithTheWindowsStateNotWithEveryElement() throws Exception {
+        var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf);
+        h.processElement(ev("a", "u1", "click", "", W), W);   // changes nothing: no state, so no timer either
+        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, h.numEventTimeTimers(), "no timer for a window without state");
+        h.processElement(ev("b", "u1", "page_view", "/x", W + 1), W + 1);   // opens the window
+        h.processElement(ev("c", "u2", "page_view", "/x", W + 2), W + 2);
+        assertEquals(1, h.numEventTimeTimers());
+        h.processWatermark(END);
+        assertEquals(new ConversionRecord(W, 2, 0, 0, h.extractOutputValues().get(1).version),
+                h.extractOutputValues().get(1));
+        assertNothingLeft(h);
+        h.close();
+    }
+
+    @Test
     void aNewPageIsPublishedAtOnceAndItsFinalValueAtTheWindowEnd() throws Exception {
         var h = keyed(new PageViewsFunction(2_000), (WindowCount c) -> c.key);
         h.setProcessingTime(500);
