@@ -23,6 +23,7 @@ import io.github.pipeline.analytics.model.ParsedRecord;
 import io.github.pipeline.analytics.model.SessionRecord;
 import io.github.pipeline.analytics.model.UniqueUsersRecord;
 import io.github.pipeline.analytics.model.UserDayRecord;
+import io.github.pipeline.analytics.model.Utf8StringTypeInfo;
 import io.github.pipeline.analytics.model.WindowCount;
 import io.github.pipeline.analytics.sinks.Output;
 import io.github.pipeline.analytics.sinks.OutputSinks;
@@ -80,8 +81,10 @@ public final class AnalyticsJob {
                 .process(new RouteInvalidFunction())
                 .uid("route-invalid").name("Route invalid records to dead letters");
 
+        // The two large keyed states (every event id of the TTL, every active user) are keyed with a String
+        // type whose serializer writes a key in one call: a checkpoint writes every key (Utf8StringTypeInfo).
         SingleOutputStreamOperator<Event> onTime = valid
-                .keyBy(e -> e.eventId, Types.STRING)
+                .keyBy(e -> e.eventId, Utf8StringTypeInfo.INSTANCE)
                 .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
                         new DeduplicateOperator(new DeduplicateFunction(config.dedupTtlMs)))
                 .uid("dedup-late");
@@ -120,7 +123,7 @@ public final class AnalyticsJob {
                 .uid("conversion").name("Conversion (1 min)");
 
         SingleOutputStreamOperator<CleanEvent> clean = onTime
-                .keyBy(e -> e.userId, Types.STRING)
+                .keyBy(e -> e.userId, Utf8StringTypeInfo.INSTANCE)
                 .transform("Sessions in event-time order", TypeInformation.of(CleanEvent.class),
                         new SessionizeOperator(config.sessionGapMs, config.funnelSteps, interval))
                 .uid("sessionize");
@@ -129,7 +132,7 @@ public final class AnalyticsJob {
 
         // Sessionize's output is already partitioned by user_id: no second shuffle, user-days is chained to it.
         SingleOutputStreamOperator<UserDayRecord> userDays = DataStreamUtils
-                .reinterpretAsKeyedStream(clean, e -> e.userId, Types.STRING)
+                .reinterpretAsKeyedStream(clean, e -> e.userId, Utf8StringTypeInfo.INSTANCE)
                 .process(new UserDaysFunction(interval))
                 .uid("user-days").name("User days (retention input)");
 
