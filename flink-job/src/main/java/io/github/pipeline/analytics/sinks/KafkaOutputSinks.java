@@ -28,7 +28,12 @@ public class KafkaOutputSinks implements OutputSinks {
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("client.id", "analytics-flink-" + output.id())
                 .setProperty("acks", "all")
-                .setProperty("linger.ms", "20")
+                // Few, large batches: every new batch sets up an LZ4 stream with 64 KiB+ buffers, and at the
+                // default 16 KiB batches this was a quarter of the producer's time in the catch-up profile (and
+                // the broker handles a request per batch). 50 ms of linger adds at most 50 ms to a provisional
+                // value's freshness (goal: p95 <= 3 s end to end).
+                .setProperty("linger.ms", "50")
+                .setProperty("batch.size", String.valueOf(256 * 1024))
                 .setProperty("compression.type", "lz4")
                 .build();
     }
