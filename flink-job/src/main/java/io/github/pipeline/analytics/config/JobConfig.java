@@ -44,7 +44,7 @@ public final class JobConfig implements Serializable {
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
         PROVISIONAL_INTERVAL("2 s", "how often open windows/sessions/days publish changed provisional values"),
         LOCAL_AGGREGATION("200 ms", "events per type and page views are summed locally for up to this long before the shuffle (adds at most this to their provisional latency; exactness does not depend on it)"),
-        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (state TTL); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
+        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (expired ids are swept from memory every TTL/8); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
         CHECKPOINT_INTERVAL("10 s", "checkpoint interval"),
         CHECKPOINT_DIR("file:///tmp/flink-checkpoints", "checkpoint directory (local mode; cluster mode only if set)"),
         RESTORE_FROM("latest", "local mode: latest (newest retained chk-* under CHECKPOINT_DIR, if any) | none | a checkpoint/savepoint path"),
