@@ -83,7 +83,7 @@ public class DeduplicateOperator extends KeyedProcessOperator<String, Event, Eve
             keys.forEach(ids::add);
         }
         for (String id : ids) {
-            backend.setCurrentKey(id);
+            setCurrentKey(id);
             if (function.currentKeyExpired(now)) {
                 function.clearCurrentKey();
             }
