@@ -17,6 +17,7 @@ struct ClientStats {
     std::uint64_t connects = 0;          // successful WebSocket handshakes
     std::uint64_t disconnects = 0;       // connections lost (not counting our own close)
     std::uint64_t protocol_errors = 0;   // unparseable or out-of-order acks
+    std::uint64_t room_wakeups = 0;      // times producers waiting on a full window were woken
     std::uint64_t unacked_messages = 0;  // queued or in flight now
     std::uint64_t unacked_events = 0;
     bool connected = false;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "clock.hpp"
-#include "common/event.hpp"
 #include "io_runner.hpp"
 #include "latency_histogram.hpp"
+#include "load_message.hpp"
 #include "modes.hpp"
 #include "rng.hpp"
 #include "run_outcome.hpp"
@@ -24,27 +24,6 @@ namespace pipeline::emulator {
 namespace {
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
-
-constexpr std::array<std::string_view, 8> kTypes = {"page_view", "page_view", "page_view",
-                                                    "click",     "page_view", "add_to_cart",
-                                                    "search",    "purchase"};
-
-// One ~event_bytes event: the fixed fields, then padding in props.pad up to the size.
-Event make_load_event(Rng& rng, std::int64_t now_ms, std::size_t connection,
-                      std::size_t event_bytes) {
-    Event e;
-    e.event_id = rng.uuid();
-    e.user_id = fmt::format("load-{}-{:05}", connection, rng.below(20'000));
-    e.type = kTypes[rng.below(kTypes.size())];
-    e.ts_ms = now_ms;
-    e.page = fmt::format("/item/{}", rng.below(100'000));
-    e.props.emplace_back("category_id", std::to_string(rng.below(500)));
-    // {"event_id":"<36>","user_id":"..","type":"..","ts":13,"page":"..","props":{..,"pad":""}}
-    const std::size_t base = 96 + e.event_id.size() + e.user_id.size() + e.type.size() +
-                             e.page.size() + 4;
-    e.props.emplace_back("pad", std::string(event_bytes > base ? event_bytes - base : 0, 'x'));
-    return e;
-}
 
 }  // namespace
 
@@ -79,16 +58,10 @@ int run_load(const Config& config, std::uint64_t seed) {
         producers.emplace_back([&, i] {
             Rng rng(seed * 7919 + i);
             SystemClock clock;
-            std::vector<Event> batch;
-            batch.reserve(lc.batch);
+            LoadMessageMaker maker(rng, i, lc.batch, lc.event_bytes);
             std::uint64_t bytes = 0;
             while (steady::now() < deadline && !io.stop_requested()) {
-                batch.clear();
-                const std::int64_t now_ms = clock.now_ms();
-                for (std::size_t k = 0; k < lc.batch; ++k) {
-                    batch.push_back(make_load_event(rng, now_ms, i, lc.event_bytes));
-                }
-                OutMessage message = make_message(batch);
+                OutMessage message = maker.make(rng, clock.now_ms());
                 const std::size_t size = message.payload->size();
                 while (steady::now() < deadline && !io.stop_requested()) {
                     if (clients[i]->try_send(message, 50ms)) {

@@ -4,6 +4,12 @@
 
 namespace pipeline::emulator {
 
+std::string OutMessage::event_id(std::size_t i) const {
+    if (!id_spans) return event_ids.at(i);
+    const IdSpan span = id_spans->at(i);
+    return payload->substr(span.offset, span.length);
+}
+
 OutMessage make_message(std::span<const Event> events) {
     auto text = std::make_shared<std::string>();
     text->reserve(events.size() * 256);

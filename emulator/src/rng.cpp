@@ -49,22 +49,26 @@ double Rng::pareto(double x_min, double alpha) {
 }
 
 std::string Rng::uuid() {
+    std::string out(36, '-');
+    uuid_into(out.data());
+    return out;
+}
+
+void Rng::uuid_into(char* out) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::uint64_t hi = next_u64();
     std::uint64_t lo = next_u64();
     hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
     lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
-    std::string out(36, '-');
     int pos = 0;
     auto put = [&](std::uint64_t v, int nibbles) {
         for (int i = nibbles - 1; i >= 0; --i) {
-            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-            out[static_cast<std::size_t>(pos++)] = kHex[(v >> (4 * i)) & 0xF];
+            if (pos == 8 || pos == 13 || pos == 18 || pos == 23) out[pos++] = '-';
+            out[pos++] = kHex[(v >> (4 * i)) & 0xF];
         }
     };
     put(hi, 16);
     put(lo, 16);
-    return out;
 }
 
 }  // namespace pipeline::emulator

@@ -42,6 +42,8 @@ public:
 
     // A random RFC 4122 version-4 UUID string (36 characters).
     std::string uuid();
+    // The same, written into out[0..36) (no terminator): the load mode patches ids in place.
+    void uuid_into(char* out);
 
     // A new generator whose stream is independent of this one (draws one value).
     Rng split() { return Rng(next_u64()); }

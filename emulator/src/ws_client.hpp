@@ -2,7 +2,8 @@
 // The at-least-once WebSocket client to the gateway (SPEC section 3).
 //
 // - Messages are pipelined: up to `window` unacknowledged messages are in flight; try_send
-//   waits for room (the bound is the back-pressure on the producer).
+//   waits for room (the bound is the back-pressure on the producer). A producer waiting on a
+//   full window is woken when an eighth of it is free, not on every ack.
 // - Every message stays queued until its ack arrives. Acks are matched by order (the
 //   gateway acks in order, N counting from 1 on each connection).
 // - On any connection loss it reconnects with capped exponential backoff with jitter and

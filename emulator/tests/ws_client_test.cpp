@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <set>
+#include <thread>
 
 #include "io_runner.hpp"
 #include "out_message.hpp"
@@ -215,6 +216,33 @@ TEST(WsClient, ARefusedUpgradeIsRetriedAndNothingIsAcked) {
     EXPECT_EQ(s.unacked_events, 4u);
     EXPECT_GE(server.received().size(), 2u) << "it kept trying";
     EXPECT_EQ(server.authorization(), "Bearer wrong");
+}
+
+TEST(WsClient, AProducerOnAFullWindowIsWokenOncePerEighthOfTheWindowNotPerAck) {
+    TestWsServer server(TestServerOptions{});
+    IoRunner io(1);
+    constexpr std::size_t kWindow = 32;  // woken when 4 slots are free
+    constexpr std::size_t kMessages = 1000;
+    WsClient client(io.context(), fast_config(server.url(), kWindow), "test");
+    std::vector<OutMessage> messages;
+    for (std::size_t m = 0; m < kMessages; ++m) messages.push_back(message_of(m, 1));
+    // The window is full before the client connects, so the producer waits at least once.
+    for (std::size_t m = 0; m < kWindow; ++m) ASSERT_TRUE(client.try_send(messages[m], 1s));
+    std::thread starter([&] {
+        std::this_thread::sleep_for(100ms);
+        client.start();
+    });
+    for (std::size_t m = kWindow; m < kMessages; ++m) {
+        ASSERT_TRUE(client.try_send(messages[m], 30s)) << m;
+    }
+    starter.join();
+    ASSERT_TRUE(client.wait_idle(60s));
+    const ClientStats s = client.stats();
+    client.stop();
+    EXPECT_EQ(s.messages_acked, kMessages);
+    EXPECT_GE(s.room_wakeups, 1u);
+    // Each wake-up after the first needs the producer to have refilled 4 slots first.
+    EXPECT_LE(s.room_wakeups, 1 + kMessages / (kWindow / 8)) << "woken per ack";
 }
 
 TEST(WsClient, WithTheGatewayDownTheWindowBoundsWhatIsQueuedAndNothingIsLost) {

@@ -7,6 +7,7 @@
 #include "common/message_parser.hpp"
 #include "config.hpp"
 #include "fd_limit.hpp"
+#include "malloc_tuning.hpp"
 #include "server.hpp"
 
 int main(int argc, char** argv) {
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
         spdlog::set_level(spdlog::level::from_str(config.log_level));
         spdlog::info("config {}", config.describe());
         spdlog::info("json parser simdjson implementation={}", pipeline::json_parser_implementation());
+        if (!gateway::tune_malloc()) spdlog::info("malloc thresholds left as they were");
         const auto fds = gateway::raise_fd_limit();
         spdlog::info("open file limit soft={} (was {}) hard={}", fds.soft, fds.before, fds.hard);
         if (fds.soft < config.max_connections + 64) {
