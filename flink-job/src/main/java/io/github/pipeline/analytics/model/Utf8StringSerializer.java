@@ -15,7 +15,12 @@ import java.nio.charset.StandardCharsets;
  * writes a string one character at a time, each a chain of virtual calls down to the checkpoint stream.
  * In the catch-up profile that was the largest part of the checkpoint threads (the de-duplication holds
  * every id of the last TTL). Here a string is its UTF-8 bytes behind their length, written in one call.
- * Not null-safe: keys are never null.
+ *
+ * <p>UTF-8 cannot carry a lone UTF-16 surrogate (Java would write '?'), and Jackson reads one from a
+ * {@code \}{@code uD800} escape in a raw event; a key changed by a restore would miss its state. So a
+ * string with any surrogate is written as its UTF-16 chars instead (two bytes each), behind its negated
+ * char count minus one. Event and user ids are almost always ASCII, so the check is one pass over a few
+ * dozen chars. Not null-safe: keys are never null.
  */
 public final class Utf8StringSerializer extends TypeSerializerSingleton<String> {
     private static final long serialVersionUID = 1L;
@@ -48,6 +53,11 @@ public final class Utf8StringSerializer extends TypeSerializerSingleton<String> 
 
     @Override
     public void serialize(String s, DataOutputView out) throws IOException {
+        if (hasSurrogate(s)) {
+            out.writeInt(-s.length() - 1);
+            out.write(charsOf(s));
+            return;
+        }
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.writeInt(bytes.length);
         out.write(bytes);
@@ -55,9 +65,43 @@ public final class Utf8StringSerializer extends TypeSerializerSingleton<String> 
 
     @Override
     public String deserialize(DataInputView in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
+        int header = in.readInt();
+        byte[] bytes = new byte[byteCount(header)];
         in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return header >= 0 ? new String(bytes, StandardCharsets.UTF_8) : stringOf(bytes);
+    }
+
+    /** The chars as big-endian pairs of bytes, by hand: Java's UTF-16 encoder too replaces a lone surrogate. */
+    private static byte[] charsOf(String s) {
+        byte[] bytes = new byte[2 * s.length()];
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes[2 * i] = (byte) (c >>> 8);
+            bytes[2 * i + 1] = (byte) c;
+        }
+        return bytes;
+    }
+
+    private static String stringOf(byte[] bytes) {
+        char[] chars = new char[bytes.length / 2];
+        for (int i = 0; i < chars.length; i++) {
+            chars[i] = (char) (((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff));
+        }
+        return new String(chars);
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bytes that follow a length header: UTF-8 bytes, or two per UTF-16 char. */
+    private static int byteCount(int header) {
+        return header >= 0 ? header : 2 * (-header - 1);
     }
 
     @Override
@@ -67,9 +111,9 @@ public final class Utf8StringSerializer extends TypeSerializerSingleton<String> 
 
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
-        int length = in.readInt();
-        out.writeInt(length);
-        out.write(in, length);
+        int header = in.readInt();
+        out.writeInt(header);
+        out.write(in, byteCount(header));
     }
 
     @Override
