@@ -192,16 +192,20 @@ _flink_pending_records() {
     [[ -n $v ]] && echo "$v"
 }
 
-# clickhouse_lag: records on the analytics.* topics that ClickHouse's Kafka tables have not
-# committed yet, summed over its consumer groups (one per table).
 # topic_end TOPIC: the number of records ever written to TOPIC (sum of its partitions' end offsets).
 topic_end() {
     "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.GetOffsetShell \
         --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "$1" 2>/dev/null | awk -F: '{n += $3} END {print n + 0}'
 }
 
-clickhouse_lag() {
+# clickhouse_offsets: "LAG END" over ClickHouse's consumer groups (one per Kafka table): the
+# records on the topics they read that they have not committed yet, and the records ever written
+# to those topics (its input, which grows at Flink's output rate, not at the event rate).
+clickhouse_offsets() {
     "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.consumer.group.ConsumerGroupCommand \
         --bootstrap-server "$KAFKA_BOOTSTRAP" --describe --all-groups 2>/dev/null \
-        | awk -v g="${CLICKHOUSE_KAFKA_GROUP:-clickhouse}." 'index($1, g) == 1 && $6 ~ /^[0-9]+$/ {lag += $6} END {print lag + 0}'
+        | awk -v g="${CLICKHOUSE_KAFKA_GROUP:-clickhouse}." \
+            'index($1, g) == 1 && $6 ~ /^[0-9]+$/ {lag += $6; end += $5} END {print lag + 0, end + 0}'
 }
+
+clickhouse_lag() { clickhouse_offsets | cut -d' ' -f1; }

@@ -5,8 +5,9 @@
 #   - the client and the gateway keep the pace: the emulator dropped no event for being overdue
 #     (`dropped (lag)` in its progress lines) while it was measured, and
 #   - neither consumer lag grew between the middle and the end of the run by more than two
-#     seconds' worth of events: the Flink job's (its Kafka source's pendingRecords) and
-#     ClickHouse's (its Kafka tables' consumer groups on the analytics.* topics), and
+#     seconds' worth of its own input: the Flink job's (its Kafka source's pendingRecords, in
+#     events) and ClickHouse's (its Kafka tables' consumer groups on the analytics.* topics, in
+#     Flink's output records, about two per event; their rate is measured over the same half), and
 #   - no event went to events.late while it was measured: a job that falls behind must not make
 #     up for it by dropping events (the live shoppers' events are never late otherwise).
 # The figure is the rate the gateway accepted (its events_accepted counter), not the target: the
@@ -29,27 +30,28 @@ emulator_dropped() {
 
 # measure RATE: one step of the ladder; prints its JSON.
 measure() {
-    local rate=$1 half=$((RUN_S / 2)) a0 a1 t0 t1 f_mid f_end c_mid c_end actual d0 d1 l0 l1
+    local rate=$1 half=$((RUN_S / 2)) a0 a1 t0 t1 tm te f_mid f_end c_mid c_end cw_mid cw_end c_rate actual d0 d1 l0 l1
     : >"$LOG_DIR/emulator.log"   # this step's progress lines only
     simulate_start "$rate" >&2
     sleep 15   # the emulator's warm-up and connection
     a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS; d0=$(emulator_dropped); l0=$(topic_end events.late)
     sleep "$half"
-    f_mid=$(flink_pending_records || echo null); c_mid=$(clickhouse_lag)
+    f_mid=$(flink_pending_records || echo null); read -r c_mid cw_mid < <(clickhouse_offsets); tm=$SECONDS
     sleep $((RUN_S - half))
-    f_end=$(flink_pending_records || echo null); c_end=$(clickhouse_lag)
+    f_end=$(flink_pending_records || echo null); read -r c_end cw_end < <(clickhouse_offsets); te=$SECONDS
     a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS; d1=$(emulator_dropped); l1=$(topic_end events.late)
     simulate_stop >&2
     actual=$(((a1 - a0) / (t1 - t0)))
+    c_rate=$(((cw_end - cw_mid) / (te - tm > 0 ? te - tm : 1)))   # ClickHouse's input, records/s
     jq -cn --argjson rate "$rate" --argjson actual "$actual" --argjson f_mid "${f_mid:-null}" \
         --argjson f_end "${f_end:-null}" --argjson c_mid "$c_mid" --argjson c_end "$c_end" --argjson s "$RUN_S" \
-        --argjson dropped $((d1 - d0)) --argjson late $((l1 - l0)) '
-        ($actual * 2) as $tol
-        | {target_rate:$rate, actual_rate:$actual, seconds:$s,
-           flink_lag:{mid:$f_mid,end:$f_end}, clickhouse_lag:{mid:$c_mid,end:$c_end},
-           emulator_dropped_overdue:$dropped, kept_up:($dropped == 0), late_events:$late,
-           flink_lag_growing:($f_mid == null or $f_end == null or $f_end - $f_mid > $tol),
-           clickhouse_lag_growing:($c_end - $c_mid > $tol)}
+        --argjson c_rate "$c_rate" --argjson dropped $((d1 - d0)) --argjson late $((l1 - l0)) '
+        {target_rate:$rate, actual_rate:$actual, seconds:$s,
+         flink_lag:{mid:$f_mid,end:$f_end}, clickhouse_lag:{mid:$c_mid,end:$c_end},
+         clickhouse_input_rate:$c_rate,
+         emulator_dropped_overdue:$dropped, kept_up:($dropped == 0), late_events:$late,
+         flink_lag_growing:($f_mid == null or $f_end == null or $f_end - $f_mid > $actual * 2),
+         clickhouse_lag_growing:($c_end - $c_mid > $c_rate * 2)}
         | .steady = (.kept_up and (.flink_lag_growing | not) and (.clickhouse_lag_growing | not) and .late_events == 0)'
 }
 
