@@ -16,15 +16,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Utf8StringSerializerTest {
     private static final Utf8StringSerializer S = Utf8StringSerializer.INSTANCE;
 
-    @Test
-    void stringsRoundTripAsTheirUtf8BytesBehindTheLength() throws Exception {
-        String[] values = {"", "e-1", "9f1c7a52-3b1e-4c1a-9d8e-2f6b7c8d9e0a", "é€😀", "a\u0000b"};
+    /** Serializes the values one after another, checks that they read back equal, and returns the bytes. */
+    private static byte[] roundTrip(String... values) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
         for (String v : values) S.serialize(v, out);
         byte[] bytes = out.getCopyOfBuffer();
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         for (String v : values) assertEquals(v, S.deserialize(in));
         assertEquals(0, in.available());
+        return bytes;
+    }
+
+    @Test
+    void stringsRoundTripAsTheirUtf8BytesBehindTheLength() throws Exception {
+        byte[] bytes = roundTrip("", "e-1", "9f1c7a52-3b1e-4c1a-9d8e-2f6b7c8d9e0a", "é€😀", "a\u0000b");
 
         // the layout: length, then the bytes in one piece (what makes a checkpoint write a key in one call)
         DataInputDeserializer layout = new DataInputDeserializer(bytes);
@@ -44,12 +49,7 @@ class Utf8StringSerializerTest {
         // Jackson reads a backslash-uD800 escape into a lone surrogate, which UTF-8 would turn into '?':
         // after a restore the key would no longer find its state.
         String[] values = {"id-\ud800", "\udfff", "pair-\ud83d\ude00", "plain"};
-        DataOutputSerializer out = new DataOutputSerializer(16);
-        for (String v : values) S.serialize(v, out);
-        byte[] bytes = out.getCopyOfBuffer();
-        DataInputDeserializer in = new DataInputDeserializer(bytes);
-        for (String v : values) assertEquals(v, S.deserialize(in));
-        assertEquals(0, in.available());
+        byte[] bytes = roundTrip(values);
 
         // (DataOutputSerializer does not grow for write(DataInputView, n): room for all of them)
         DataOutputSerializer copied = new DataOutputSerializer(256);
