@@ -39,7 +39,7 @@ class DeduplicateOperatorTest {
         assertEquals(2, h.extractOutputValues().size());
 
         h.setProcessingTime(TTL);
-        h.processElement(ev("e2", "u1", "click", "/a", 20_000), 20_000); // forgotten: a new event again
+        h.processElement(ev("e1", "u1", "click", "/a", 20_000), 20_000); // forgotten: a new event again
         assertEquals(3, h.extractOutputValues().size());
         h.close();
     }
