@@ -178,8 +178,36 @@ char* write_received_at(char* p, std::string_view text) {
     return p + text.size();
 }
 
+std::string_view received_at_text(char* buffer, const std::optional<std::int64_t>& v) {
+    return {buffer, static_cast<std::size_t>(write_int(buffer, *v) - buffer)};
+}
+std::string_view received_at_text(char*, std::string_view text) { return text; }
+
+// An event whose text is already canonical (EventView::canonical_text): that text, with
+// received_at_ms put before its closing brace. Plain appends: append_bounded's resize would
+// zero the room first, which costs as much as the copy.
+template <typename ReceivedAt>
+void append_canonical_text(std::string& out, std::string_view text, const ReceivedAt& received_at_ms) {
+    if (!has_received_at(received_at_ms)) {
+        out.append(text);
+        return;
+    }
+    char buffer[kMaxIntChars];
+    const std::string_view received_at = received_at_text(buffer, received_at_ms);
+    out.append(text.data(), text.size() - 1)  // all but the closing brace
+        .append(R"(,"received_at_ms":)")
+        .append(received_at)
+        .push_back('}');
+}
+
 template <Escape escape = Escape::check, typename E, typename ReceivedAt>
 void append_event(std::string& out, const E& e, const ReceivedAt& received_at_ms) {
+    if constexpr (std::is_same_v<E, EventView>) {
+        if (!e.canonical_text.empty()) {
+            append_canonical_text(out, e.canonical_text, received_at_ms);
+            return;
+        }
+    }
     // The literals' bytes, with room to spare.
     std::size_t bound = 128 + kMaxIntChars + received_at_bound(received_at_ms) +
                         json_string_bound<escape>(e.event_id) +

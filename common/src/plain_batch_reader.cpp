@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <system_error>
+#include <variant>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -176,12 +177,13 @@ const char* plain_number(const char* p, const char* end, PropViewValue& out) {
     return p;
 }
 
-const char* literal(const char* p, const char* end, std::string_view word) {
-    if (static_cast<std::size_t>(end - p) < word.size() ||
-        std::memcmp(p, word.data(), word.size()) != 0) {
-        return nullptr;
-    }
-    return p + word.size();
+// The text `word` at p: the position after it. (A template on the literal, so that the compare
+// has a constant size: the compiler does it with a few word compares, not a memcmp call.)
+template <std::size_t N>
+const char* literal(const char* p, const char* end, const char (&word)[N]) {
+    constexpr std::size_t n = N - 1;  // without the terminating zero
+    if (static_cast<std::size_t>(end - p) < n || std::memcmp(p, word, n) != 0) return nullptr;
+    return p + n;
 }
 
 // A props value: a plain string, true, false or a number.
@@ -264,6 +266,17 @@ const char* event_key(const char* p, const char* end, Field& field) {
     return skip_space(after, end);
 }
 
+// Adds a props member, or false when the DOM path must decide: a repeated key (the DOM path
+// keeps the first, after checking every value) or more members than kMaxPlainProps.
+bool add_prop(std::vector<PropView>& props, std::string_view key, const PropViewValue& value) {
+    for (const auto& prop : props) {
+        if (prop.first == key) return false;
+    }
+    if (props.size() == kMaxPlainProps) return false;
+    props.emplace_back(key, value);
+    return true;
+}
+
 const char* read_props(const char* p, const char* end, std::vector<PropView>& props) {
     props.clear();
     if (p >= end || *p != '{') return nullptr;
@@ -275,18 +288,61 @@ const char* read_props(const char* p, const char* end, std::vector<PropView>& pr
         PropViewValue value;
         if ((p = member_key(p, end, key)) == nullptr) return nullptr;
         if ((p = prop_value(p, end, value)) == nullptr) return nullptr;
-        // A repeated key: the DOM path keeps the first (after checking every value).
-        for (const auto& prop : props) {
-            if (prop.first == key) return nullptr;
-        }
-        if (props.size() == kMaxPlainProps) return nullptr;
-        props.emplace_back(key, value);
+        if (!add_prop(props, key, value)) return nullptr;
         if ((p = after_member(p, end, more)) == nullptr) return nullptr;
     }
     return p;
 }
 
-// One event object at p.
+// props written compactly (no space anywhere). `exact` is cleared by a number with a fraction
+// or an exponent: its canonical text is the shortest round trip, not necessarily the client's.
+const char* read_compact_props(const char* p, const char* end, std::vector<PropView>& props,
+                               bool& exact) {
+    if (p >= end || *p != '{') return nullptr;
+    if (++p < end && *p == '}') return p + 1;
+    while (true) {
+        std::string_view key;
+        PropViewValue value;
+        if ((p = plain_string(p, end, key)) == nullptr || p >= end || *p++ != ':') return nullptr;
+        if ((p = prop_value(p, end, value)) == nullptr || !add_prop(props, key, value)) return nullptr;
+        exact = exact && !std::holds_alternative<double>(value);
+        if (p >= end) return nullptr;
+        if (*p == '}') return p + 1;
+        if (*p++ != ',') return nullptr;
+    }
+}
+
+// The value of event field F at p, checked against its rule, into `ev` (not props: its callers
+// read props each in their own way).
+template <Field F>
+const char* read_field(const char* p, const char* end, std::int64_t now_ms, EventView& ev) {
+    std::string_view s;
+    if constexpr (F == kTs) {
+        p = plain_integer(p, end, ev.ts_ms);
+        return ev.ts_ms < kMinTsMs || ev.ts_ms > now_ms + kMaxFutureSkewMs ? nullptr : p;
+    } else {
+        static_assert(F != kProps && F != kFieldCount);
+        if ((p = plain_string(p, end, s)) == nullptr) return nullptr;
+        if constexpr (F == kEventId) {
+            if (s.empty() || s.size() > kMaxEventIdBytes) return nullptr;
+            ev.event_id = s;
+        } else if constexpr (F == kUserId) {
+            if (s.empty() || s.size() > kMaxUserIdBytes) return nullptr;
+            ev.user_id = s;
+        } else if constexpr (F == kType) {
+            if (!valid_type_name(s)) return nullptr;
+            ev.type = s;
+        } else if constexpr (F == kPage) {
+            if (s.size() > kMaxPageBytes) return nullptr;
+            ev.page = s;
+        } else {
+            ev.session_id = s;
+        }
+        return p;
+    }
+}
+
+// One event object at p, its members in any order and with spaces anywhere JSON allows.
 const char* read_event(const char* p, const char* end, std::int64_t now_ms,
                        std::vector<PropView>& props, EventView& ev) {
     ev = EventView{};
@@ -301,36 +357,13 @@ const char* read_event(const char* p, const char* end, std::int64_t now_ms,
         // DOM path reads those. A repeated field: the DOM path keeps the first.
         if ((p = event_key(p, end, f)) == nullptr || ((given >> f) & 1u) != 0) return nullptr;
         given |= 1u << f;
-        std::string_view s;
         switch (f) {
-            case kEventId:
-                p = plain_string(p, end, s);
-                if (s.empty() || s.size() > kMaxEventIdBytes) return nullptr;
-                ev.event_id = s;
-                break;
-            case kUserId:
-                p = plain_string(p, end, s);
-                if (s.empty() || s.size() > kMaxUserIdBytes) return nullptr;
-                ev.user_id = s;
-                break;
-            case kType:
-                p = plain_string(p, end, s);
-                if (!valid_type_name(s)) return nullptr;
-                ev.type = s;
-                break;
-            case kTs:
-                p = plain_integer(p, end, ev.ts_ms);
-                if (ev.ts_ms < kMinTsMs || ev.ts_ms > now_ms + kMaxFutureSkewMs) return nullptr;
-                break;
-            case kPage:
-                p = plain_string(p, end, s);
-                if (s.size() > kMaxPageBytes) return nullptr;
-                ev.page = s;
-                break;
-            case kSessionId:
-                p = plain_string(p, end, s);
-                ev.session_id = s;
-                break;
+            case kEventId: p = read_field<kEventId>(p, end, now_ms, ev); break;
+            case kUserId: p = read_field<kUserId>(p, end, now_ms, ev); break;
+            case kType: p = read_field<kType>(p, end, now_ms, ev); break;
+            case kTs: p = read_field<kTs>(p, end, now_ms, ev); break;
+            case kPage: p = read_field<kPage>(p, end, now_ms, ev); break;
+            case kSessionId: p = read_field<kSessionId>(p, end, now_ms, ev); break;
             case kProps: p = read_props(p, end, props); break;
             case kFieldCount: return nullptr;
         }
@@ -343,6 +376,53 @@ const char* read_event(const char* p, const char* end, std::int64_t now_ms,
     return p;
 }
 
+// A member of the canonical layout: the text before its value (a fixed literal), then the value.
+template <Field F, std::size_t N>
+const char* canonical_member(const char* p, const char* end, const char (&before)[N],
+                             std::int64_t now_ms, EventView& ev) {
+    if ((p = literal(p, end, before)) == nullptr) return nullptr;
+    return read_field<F>(p, end, now_ms, ev);
+}
+
+// One event object at p written exactly as the canonical writer writes it, which is how our
+// clients send events (the emulator writes with append_event_json): the members in its order,
+// compact. Each key is then one compare with a literal instead of a key lookup, and the
+// event's text can be copied as its canonical JSON (`ev.canonical_text`) instead of being
+// written again, unless a props number has a fraction or exponent. nullptr: not in this
+// layout (not necessarily invalid: read_event reads it from the same start).
+const char* read_canonical_event(const char* p, const char* end, std::int64_t now_ms,
+                                 std::vector<PropView>& props, EventView& ev) {
+    ev = EventView{};
+    props.clear();
+    const char* const start = p;
+    if ((p = canonical_member<kEventId>(p, end, R"({"event_id":)", now_ms, ev)) == nullptr ||
+        (p = canonical_member<kUserId>(p, end, R"(,"user_id":)", now_ms, ev)) == nullptr ||
+        (p = canonical_member<kType>(p, end, R"(,"type":)", now_ms, ev)) == nullptr ||
+        (p = canonical_member<kTs>(p, end, R"(,"ts":)", now_ms, ev)) == nullptr ||
+        (p = canonical_member<kPage>(p, end, R"(,"page":)", now_ms, ev)) == nullptr) {
+        return nullptr;
+    }
+    if (const char* after = literal(p, end, R"(,"session_id":)")) {
+        if ((p = read_field<kSessionId>(after, end, now_ms, ev)) == nullptr) return nullptr;
+    }
+    bool exact = true;
+    if (const char* after = literal(p, end, R"(,"props":)")) {
+        if ((p = read_compact_props(after, end, props, exact)) == nullptr) return nullptr;
+        exact = exact && !props.empty();  // the writer leaves out an empty props object
+    }
+    if (p >= end || *p++ != '}') return nullptr;
+    ev.props = props;
+    if (exact) ev.canonical_text = std::string_view(start, static_cast<std::size_t>(p - start));
+    return p;
+}
+
+// One event: the canonical layout's quick reading if it is in that layout, else the general one.
+const char* read_any_event(const char* p, const char* end, std::int64_t now_ms,
+                           std::vector<PropView>& props, EventView& ev) {
+    if (const char* after = read_canonical_event(p, end, now_ms, props, ev)) return after;
+    return read_event(p, end, now_ms, props, ev);
+}
+
 }  // namespace
 
 bool PlainBatchReader::read(std::string_view text, std::size_t max_events, std::int64_t now_ms,
@@ -351,7 +431,7 @@ bool PlainBatchReader::read(std::string_view text, std::size_t max_events, std::
     const char* p = skip_space(text.data(), end);
     EventView ev;
     if (p < end && *p == '{') {
-        if ((p = read_event(p, end, now_ms, props_, ev)) == nullptr) return false;
+        if ((p = read_any_event(p, end, now_ms, props_, ev)) == nullptr) return false;
         events.accept(0, ev);
     } else if (p < end && *p == '[') {
         p = skip_space(p + 1, end);
@@ -360,7 +440,7 @@ bool PlainBatchReader::read(std::string_view text, std::size_t max_events, std::
         } else {
             for (int index = 0;; ++index) {
                 if (static_cast<std::size_t>(index) == max_events) return false;  // too many
-                p = read_event(skip_space(p, end), end, now_ms, props_, ev);
+                p = read_any_event(skip_space(p, end), end, now_ms, props_, ev);
                 if (p == nullptr) return false;
                 events.accept(index, ev);
                 p = skip_space(p, end);

@@ -85,7 +85,7 @@ TEST(JsonWriter, AnEventViewWritesTheSameBytesAsTheEvent) {
                                          {"no", false}};
     const EventView v{.event_id = "e\"1", .user_id = "u1", .type = "purchase",
                       .ts_ms = 1511544070000, .page = "/item/\n7", .session_id = "s1",
-                      .props = props};
+                      .props = props, .canonical_text = {}};
     std::string want;
     append_event_json(want, e, 77);
     std::string got;
@@ -99,6 +99,28 @@ TEST(JsonWriter, AnEventViewWritesTheSameBytesAsTheEvent) {
     got.clear();
     append_event_json(got, v);
     EXPECT_EQ(got, want);
+}
+
+// A reader that found the event's text already canonical hands it over: the writer copies it
+// (received_at_ms goes before its closing brace) instead of writing the members again.
+TEST(JsonWriter, CopiesAnEventsCanonicalText) {
+    const std::string_view text =
+        R"({"event_id":"e1","user_id":"u1","type":"click","ts":1511544070000,"page":"/p"})";
+    // The members disagree with the text on purpose: only a copy gives the text.
+    const EventView v{.event_id = "other", .user_id = "u1", .type = "click", .ts_ms = 1,
+                      .page = "", .session_id = std::nullopt, .props = {},
+                      .canonical_text = text};
+    std::string got = "[";
+    append_event_json(got, v);
+    EXPECT_EQ(got, "[" + std::string(text));
+    got.clear();
+    append_event_json(got, v, 77);
+    EXPECT_EQ(got, R"({"event_id":"e1","user_id":"u1","type":"click","ts":1511544070000,"page":"/p",)"
+                   R"("received_at_ms":77})");
+    got.clear();
+    append_event_json(got, v, std::string_view("1511544071000"), StringEscapes::none_needed);
+    EXPECT_EQ(got, R"({"event_id":"e1","user_id":"u1","type":"click","ts":1511544070000,"page":"/p",)"
+                   R"("received_at_ms":1511544071000})");
 }
 
 }  // namespace

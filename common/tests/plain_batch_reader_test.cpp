@@ -19,8 +19,10 @@ const Limits kLimits{};
 struct Collected final : PlainBatchReader::Events {
     std::vector<int> indexes;
     std::vector<std::string> json;  // each event's canonical JSON
+    std::vector<std::string> canonical_text;  // what the reader found already canonical, if any
     void accept(int index, const EventView& event) override {
         indexes.push_back(index);
+        canonical_text.emplace_back(event.canonical_text);
         std::string out;
         append_event_json(out, event);
         json.push_back(std::move(out));
@@ -71,6 +73,45 @@ TEST(PlainBatchReader, ReadsASingleObjectAndAnEmptyArray) {
     Collected none;
     EXPECT_TRUE(fast_read("[]", none));
     EXPECT_TRUE(none.indexes.empty());
+}
+
+// Events written in the canonical layout (json_writer.hpp), as the emulator writes them, are
+// handed over as their own text; any other layout is written again from the members, to the
+// same canonical JSON.
+TEST(PlainBatchReader, HandsOverTheTextOfEventsInTheCanonicalLayout) {
+    const std::string canonical =
+        R"({"event_id":"e1","user_id":"u1","type":"page_view","ts":1700000000000,"page":"/p",)"
+        R"("session_id":"s1","props":{"a":"x","n":-3,"b":true,"c":false}})";
+    const std::string minimal =
+        R"({"event_id":"e2","user_id":"u2","type":"click","ts":1700000000001,"page":""})";
+    Collected got;
+    // Spaces between the events are outside their texts.
+    ASSERT_TRUE(fast_read(" [" + canonical + " ,\n" + minimal + "] ", got));
+    EXPECT_EQ(got.canonical_text, (std::vector<std::string>{canonical, minimal}));
+    EXPECT_EQ(got.json, (std::vector<std::string>{canonical, minimal}));
+
+    // Read, but not in the layout or not its own canonical text: written from the members.
+    const std::vector<std::pair<std::string, std::string>> rewritten = {
+        {R"({"event_id":"e1", "user_id":"u1","type":"click","ts":1700000000000,"page":"/p"})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"/p"})"},
+        {R"({"user_id":"u1","event_id":"e1","type":"click","ts":1700000000000,"page":"/p"})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"/p"})"},
+        {R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":""})"},
+        {R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"","props":{}})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":""})"},
+        {R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"","props":{"f":1.50}})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"","props":{"f":1.5}})"},
+        {R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"","props":{"a": 1}})",
+         R"({"event_id":"e1","user_id":"u1","type":"click","ts":1700000000000,"page":"","props":{"a":1}})"},
+    };
+    for (const auto& [text, want] : rewritten) {
+        SCOPED_TRACE(text);
+        Collected one;
+        ASSERT_TRUE(fast_read(text, one));
+        EXPECT_EQ(one.json, (std::vector<std::string>{want}));
+        EXPECT_EQ(one.canonical_text, (std::vector<std::string>{""}));
+    }
 }
 
 // Each of these must go to the DOM path: a reject, or something the fast path does not

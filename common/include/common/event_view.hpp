@@ -24,6 +24,10 @@ struct EventView {
     std::string_view page;                       // "" when the client sent none
     std::optional<std::string_view> session_id;
     std::span<const PropView> props;
+    // Set by a reader when the event's own text is already its canonical JSON (json_writer.hpp,
+    // without received_at_ms), byte for byte: the writer then copies it instead of writing
+    // every member again. Empty: write it from the members.
+    std::string_view canonical_text;
 };
 
 }  // namespace pipeline
