@@ -10,7 +10,6 @@ import io.github.pipeline.analytics.functions.PageViewsFunction;
 import io.github.pipeline.analytics.functions.RouteInvalidFunction;
 import io.github.pipeline.analytics.functions.SessionizeOperator;
 import io.github.pipeline.analytics.functions.UniqueUsersPerPageFunction;
-import io.github.pipeline.analytics.functions.UserDaysFunction;
 import io.github.pipeline.analytics.model.CleanEvent;
 import io.github.pipeline.analytics.model.ConversionRecord;
 import io.github.pipeline.analytics.model.DeadLetter;
@@ -34,7 +33,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -49,8 +47,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *        -> page_view only: count locally -> keyBy(minute|page) page-views
  *                           keyBy(minute|page) unique-users-per-page
  *        -> page_view/purchase: keyBy(minute) conversion
- *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions
- *             -> user-days (retention input; same key, chained)
+ *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions,
+ *                                                         user days (retention input)
  * </pre>
  */
 public final class AnalyticsJob {
@@ -124,17 +122,13 @@ public final class AnalyticsJob {
 
         SingleOutputStreamOperator<CleanEvent> clean = onTime
                 .keyBy(e -> e.userId, Utf8StringTypeInfo.INSTANCE)
-                .transform("Sessions in event-time order", TypeInformation.of(CleanEvent.class),
+                .transform("Sessions and user days in event-time order", TypeInformation.of(CleanEvent.class),
                         new SessionizeOperator(config.sessionGapMs, config.funnelSteps, interval))
                 .uid("sessionize");
 
         DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeOperator.SESSIONS);
-
-        // Sessionize's output is already partitioned by user_id: no second shuffle, user-days is chained to it.
-        SingleOutputStreamOperator<UserDayRecord> userDays = DataStreamUtils
-                .reinterpretAsKeyedStream(clean, e -> e.userId, Utf8StringTypeInfo.INSTANCE)
-                .process(new UserDaysFunction(interval))
-                .uid("user-days").name("User days (retention input)");
+        // User days come from the sessionizer, which holds the same per-user state (one lookup per event).
+        DataStream<UserDayRecord> userDays = clean.getSideOutput(SessionizeOperator.USER_DAYS);
 
         DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateFunction.LATE);
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteInvalidFunction.DEAD_LETTERS);

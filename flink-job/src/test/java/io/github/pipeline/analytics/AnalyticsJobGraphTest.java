@@ -42,7 +42,7 @@ class AnalyticsJobGraphTest {
     @Test
     void theLargestKeyedStatesWriteTheirKeysInOneCall() {
         StreamGraph g = graph();
-        for (String name : new String[] {"De-duplicate", "Sessions", "User days"}) {
+        for (String name : new String[] {"De-duplicate", "Sessions and user days"}) {
             assertInstanceOf(Utf8StringSerializer.class, node(g, name).getStateKeySerializer(), name);
         }
     }

@@ -1,15 +1,20 @@
 package io.github.pipeline.analytics.functions;
 
-/** A user's current UTC day (part of {@link UserDaysState}). */
+/** A user's current UTC day, the retention input (part of {@link UserSessionState}). */
 public class DayState {
     public long day;
     public long events;
     public boolean dirty;
     public long version;
-    /** Pending provisional processing-time timer, 0 = none. */
+    /** When the waiting provisional publication is due (the user is in the provisional queue), 0 = none. */
     public long timer;
     /** Until when (processing time) the last provisional publication holds the next one back. */
     public long quietUntil;
 
     public DayState() {}
+
+    /** The last ms of the day: the day is final once the watermark reaches it. */
+    long lastMs() {
+        return day + TimeBuckets.DAY_MS - 1;
+    }
 }

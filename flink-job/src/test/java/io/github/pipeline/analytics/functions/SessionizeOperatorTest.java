@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.github.pipeline.analytics.functions.Harnesses.assertNothingLeft;
 import static io.github.pipeline.analytics.functions.Harnesses.ev;
-import static io.github.pipeline.analytics.functions.Harnesses.keyed;
 import static io.github.pipeline.analytics.functions.Harnesses.side;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +46,24 @@ class SessionizeOperatorTest {
         return out;
     }
 
+    /**
+     * Everything is final and no timer is left; each user keeps only its first day (the UTC day of
+     * {@code firstTs}), which retention needs for good.
+     */
+    private static void assertOnlyFirstDaysLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h,
+                                                long firstTs, String... users) throws Exception {
+        assertEquals(users.length, h.numKeyedStateEntries(), "one state entry per user");
+        for (String user : users) {
+            UserSessionState u = ((SessionizeOperator) h.getOperator()).stateOf(user);
+            assertEquals(TimeBuckets.dayStart(firstTs), u.firstDay, user);
+            assertEquals(null, u.session, user);
+            assertEquals(null, u.buffer, user);
+            assertEquals(null, u.day, user);
+        }
+        assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
+        assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
+    }
+
     @Test
     void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot() throws Exception {
         var h = harness();
@@ -61,7 +77,7 @@ class SessionizeOperatorTest {
         List<String> sessionIds = new ArrayList<>();
         for (CleanEvent c : h.extractOutputValues()) sessionIds.add(c.eventId + "=" + c.sessionId);
         assertEquals(List.of("1=u:" + T, "2=u:" + T, "3=u:" + third), sessionIds);
-        assertNothingLeft(h);
+        assertOnlyFirstDaysLeft(h, T, "u");
         h.close();
     }
 
@@ -75,7 +91,7 @@ class SessionizeOperatorTest {
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(List.of(session("u", T, T + GAP, 3, 3, 0, 1)), finals(h));
         assertEquals(3, h.extractOutputValues().size());
-        assertNothingLeft(h);
+        assertOnlyFirstDaysLeft(h, T, "u");
         h.close();
     }
 
@@ -95,7 +111,8 @@ class SessionizeOperatorTest {
         assertEquals(1, h.numEventTimeTimers(), "still open one ms before last + gap");
         h.processWatermark(last + GAP);
         assertEquals(List.of(session("u", T, last, n, n, 0, 1)), finals(h));
-        assertNothingLeft(h);
+        h.processWatermark(Long.MAX_VALUE);   // the user's day ends too
+        assertOnlyFirstDaysLeft(h, T, "u");
         h.close();
     }
 
@@ -108,7 +125,8 @@ class SessionizeOperatorTest {
         h.processWatermark(T + GAP);
         assertEquals(1, side(h, SessionizeOperator.SESSIONS).size(), "closed unchanged: the last value is final");
         assertEquals(List.of(session("u", T, T, 1, 0, 1, 0)), finals(h));
-        assertNothingLeft(h);
+        h.processWatermark(Long.MAX_VALUE);   // the user's day ends too
+        assertOnlyFirstDaysLeft(h, T, "u");
         h.close();
     }
 
@@ -175,7 +193,8 @@ class SessionizeOperatorTest {
         assertEquals(2, out.get(2).funnelStep);
         assertEquals(5_000, out.get(2).version, "within 2 s of the last: at the end of the interval");
         assertEquals(out.get(0).sessionId, out.get(2).sessionId);
-        assertNothingLeft(h);
+        h.processWatermark(Long.MAX_VALUE);   // the user's day ends too
+        assertOnlyFirstDaysLeft(h, T, "u");
         h.close();
     }
 
@@ -206,7 +225,7 @@ class SessionizeOperatorTest {
         }
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(100, side(h, SessionizeOperator.SESSIONS).size(), "published already: no final repeat");
-        assertNothingLeft(h);
+        assertOnlyFirstDaysLeft(h, T, java.util.stream.IntStream.range(0, 50).mapToObj(u -> "u" + u).toArray(String[]::new));
         h.close();
     }
 
@@ -259,7 +278,7 @@ class SessionizeOperatorTest {
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(java.util.Set.of(session("u", T, T + 9_000, 10, 10, 0, 1), session("v", T + 500, T + 500, 1, 0, 0, 0)),
                 new java.util.HashSet<>(finals(h)));
-        assertNothingLeft(h);
+        assertOnlyFirstDaysLeft(h, T, "u", "v");
         h.close();
     }
 
@@ -272,7 +291,7 @@ class SessionizeOperatorTest {
             h.processElement(ev("e" + u, "u" + u, "page_view", "", T + u), T + u);
         }
         h.processWatermark(T + 10);   // five open sessions, nothing buffered
-        assertEquals(0, op.drainQueueSize(), "the drain queue holds only users with buffered events");
+        assertEquals(5, op.drainQueueSize(), "the drain queue holds each user's day end, no close check");
         assertEquals(5, h.numEventTimeTimers(), "one close check per open session, in its own timer service");
         h.close();
     }
@@ -291,7 +310,7 @@ class SessionizeOperatorTest {
         assertEquals(2, h.extractOutputValues().size());
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(List.of(session("u", T + 1_000, T + 5_000, 2, 1, 0, 1)), finals(h));
-        assertNothingLeft(h);
+        assertOnlyFirstDaysLeft(h, T + 1_000, "u");
         h.close();
     }
 
@@ -314,59 +333,116 @@ class SessionizeOperatorTest {
         for (CleanEvent c : restored.extractOutputValues()) order.add(c.eventId + "=" + c.sessionId);
         assertEquals(List.of("b=u:" + T, "c=u:" + T), order);
         assertEquals(List.of(session("u", T, T + 2_000, 3, 1, 1, 3)), finals(restored));
-        assertNothingLeft(restored);
+        assertOnlyFirstDaysLeft(restored, T, "u");
         restored.close();
     }
 
     @Test
     void firstDayIsFinalUnderOutOfOrderInputWithinTheBound() throws Exception {
         long day2 = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS;
-        var sessions = harness();
-        sessions.processElement(ev("b", "u", "click", "", day2 + 1_000), day2 + 1_000);
-        sessions.processElement(ev("a", "u", "page_view", "", day2 - 2_000), day2 - 2_000); // previous day, 3 s earlier
-        sessions.processElement(ev("c", "u", "click", "", day2 + 2_000), day2 + 2_000);
-        sessions.processWatermark(Long.MAX_VALUE);
-
-        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
-        days.setProcessingTime(100);
-        for (StreamRecord<? extends CleanEvent> r : sessions.extractOutputStreamRecords()) {
-            days.processElement(r.getValue(), r.getTimestamp());
-        }
-        days.processWatermark(Long.MAX_VALUE);
+        var h = harness();
+        h.setProcessingTime(100);
+        h.processElement(ev("b", "u", "click", "", day2 + 1_000), day2 + 1_000);
+        h.processElement(ev("a", "u", "page_view", "", day2 - 2_000), day2 - 2_000); // previous day, 3 s earlier
+        h.processElement(ev("c", "u", "click", "", day2 + 2_000), day2 + 2_000);
+        h.processWatermark(Long.MAX_VALUE);
         long day1 = day2 - TimeBuckets.DAY_MS;
         assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 100), new UserDayRecord("u", day2, day1, 1, 100),
-                new UserDayRecord("u", day2, day1, 2, 101)), days.extractOutputValues());
-        assertEquals(1, days.numKeyedStateEntries(), "only the user's first day stays");
-        assertEquals(0, days.numEventTimeTimers());
-        assertEquals(0, days.numProcessingTimeTimers());
-        days.close();
-        sessions.close();
+                new UserDayRecord("u", day2, day1, 2, 101)), side(h, SessionizeOperator.USER_DAYS));
+        assertOnlyFirstDaysLeft(h, day1, "u");
+        h.close();
     }
 
     @Test
-    void userDaysKeepOneStateEntryPerUser() throws Exception {
-        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
-        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);
-        days.processElement(new CleanEvent("2", "v", "click", "", T, "v:" + T, 0), T);
-        // first day and current day together: one lookup and one write per event, not two lookups and a write
-        assertEquals(2, days.numKeyedStateEntries());
-        days.close();
+    void theFirstDayOutlivesTheSessionAndTheDay() throws Exception {
+        long day = TimeBuckets.dayStart(T);
+        long later = T + 3 * TimeBuckets.DAY_MS;
+        var h = harness();
+        h.processElement(ev("1", "u", "click", "", T), T);
+        h.processWatermark(T);
+        assertEquals(1, h.numKeyedStateEntries(), "session and day in one state entry: one lookup per event");
+        h.processWatermark(later - GAP - 1);   // session closed, day final
+        h.processElement(ev("2", "u", "click", "", later), later);
+        h.processWatermark(Long.MAX_VALUE);
+        List<UserDayRecord> out = side(h, SessionizeOperator.USER_DAYS);
+        assertEquals(2, out.size());
+        assertEquals(new UserDayRecord("u", TimeBuckets.dayStart(later), day, 1, out.get(1).version), out.get(1),
+                "the first day is still known three days later");
+        assertOnlyFirstDaysLeft(h, T, "u");
+        h.close();
     }
 
     @Test
     void userDaysProvisionalThenFinalAtDayEnd() throws Exception {
         long day = TimeBuckets.dayStart(T);
-        var days = keyed(new UserDaysFunction(2_000), (CleanEvent c) -> c.userId);
-        days.setProcessingTime(10_000);
-        days.processElement(new CleanEvent("1", "u", "click", "", T, "u:" + T, 0), T);   // published at once
-        days.setProcessingTime(11_000);
-        days.processElement(new CleanEvent("2", "u", "click", "", T + 1, "u:" + T, 0), T + 1); // waits until 12 000
-        assertEquals(1, days.numProcessingTimeTimers());
-        days.processWatermark(day + TimeBuckets.DAY_MS - 1);  // the day ends first: final value, timer gone
+        var h = harness();
+        h.setProcessingTime(10_000);
+        h.processElement(ev("1", "u", "click", "", T), T);
+        h.processWatermark(T);                                // published at once
+        h.setProcessingTime(11_000);
+        h.processElement(ev("2", "u", "click", "", T + 1), T + 1);
+        h.processWatermark(T + 1);                            // day and session wait until 12 000
+        assertEquals(0, h.numProcessingTimeTimers(), "no keyed processing-time timer");
+        assertEquals(1, ((SessionizeOperator) h.getOperator()).provisionalQueueSize(),
+                "one queue entry for the user's session and day");
+        h.processWatermark(day + TimeBuckets.DAY_MS - 1);     // the day ends first: its final value
         assertEquals(List.of(new UserDayRecord("u", day, day, 1, 10_000), new UserDayRecord("u", day, day, 2, 11_000)),
-                days.extractOutputValues());
-        assertEquals(0, days.numProcessingTimeTimers());
-        assertEquals(0, days.numEventTimeTimers());
-        days.close();
+                side(h, SessionizeOperator.USER_DAYS));
+        h.setProcessingTime(12_000);
+        assertEquals(2, side(h, SessionizeOperator.USER_DAYS).size(), "a final day publishes nothing more");
+        assertEquals(2, side(h, SessionizeOperator.SESSIONS).size(), "the session closed at the same watermark: its final value, once");
+        h.close();
+    }
+
+    @Test
+    void theNextDayMakesADirtyDayFinal() throws Exception {
+        long day1 = TimeBuckets.dayStart(T);
+        long day2 = day1 + TimeBuckets.DAY_MS;
+        var h = harness();
+        h.setProcessingTime(1_000);
+        h.processElement(ev("1", "u", "click", "", T), T);
+        h.processElement(ev("2", "u", "click", "", T + 1), T + 1);        // waits until 3 000
+        h.processElement(ev("3", "u", "click", "", day2 + 5), day2 + 5);  // ends day 1
+        h.processWatermark(day2 + 5);
+        assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 1_000), new UserDayRecord("u", day1, day1, 2, 1_001),
+                new UserDayRecord("u", day2, day1, 1, 1_000)), side(h, SessionizeOperator.USER_DAYS));
+        h.setProcessingTime(3_000);
+        assertEquals(3, side(h, SessionizeOperator.USER_DAYS).size(), "day 1's queue entry finds it final");
+        h.close();
+    }
+
+    @Test
+    void aWaitingDayAndItsEndSurviveARestore() throws Exception {
+        long last = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS - 1;
+        long t0 = last - 10_000;   // the session closes after the day ends: only the day's end wakes the user
+        var h = harness();
+        h.setProcessingTime(1_000);
+        h.processElement(ev("a", "u", "click", "", t0), t0);
+        h.processWatermark(t0);                      // published at once
+        h.setProcessingTime(1_500);
+        h.processElement(ev("b", "u", "click", "", t0 + 1), t0 + 1);
+        h.processWatermark(t0 + 1);                  // waits until 3 000
+        OperatorSubtaskState snapshot = h.snapshot(1, 1_500);
+        h.close();
+
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
+                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        restored.setProcessingTime(1_600);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.setProcessingTime(3_000);
+        List<UserDayRecord> out = side(restored, SessionizeOperator.USER_DAYS);
+        assertEquals(1, out.size(), "the provisional queue is rebuilt from the days' state");
+        assertEquals(2, out.get(0).events);
+        assertEquals(3_000, out.get(0).version);
+        restored.setProcessingTime(3_500);
+        restored.processElement(ev("c", "u", "click", "", t0 + 2), t0 + 2);
+        restored.processWatermark(t0 + 2);           // waits until 5 000
+        restored.processWatermark(last);             // the day's end, queued again after the restore
+        out = side(restored, SessionizeOperator.USER_DAYS);
+        assertEquals(2, out.size());
+        assertEquals(new UserDayRecord("u", TimeBuckets.dayStart(t0), TimeBuckets.dayStart(t0), 3, 3_500), out.get(1));
+        assertEquals(null, ((SessionizeOperator) restored.getOperator()).stateOf("u").day);
+        restored.close();
     }
 }
