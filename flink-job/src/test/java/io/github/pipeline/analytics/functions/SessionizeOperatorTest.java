@@ -229,15 +229,20 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void aWaitingProvisionalSessionIsPublishedAfterARestore() throws Exception {
+    /**
+     * User u's events at ts (published at once) and ts + 1 (its session and day then wait for the
+     * provisional publication due at 3 000), snapshotted at 1 500 and restored into a new operator, whose
+     * processing time is then 3 000.
+     */
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> restoredWithAWaitingPublication(
+            long ts) throws Exception {
         var h = harness();
         h.setProcessingTime(1_000);
-        h.processElement(ev("a", "u", "page_view", "", T), T);
-        h.processWatermark(T);                       // published at once
+        h.processElement(ev("a", "u", "page_view", "", ts), ts);
+        h.processWatermark(ts);                      // published at once
         h.setProcessingTime(1_500);
-        h.processElement(ev("b", "u", "click", "", T + 1), T + 1);
-        h.processWatermark(T + 1);                   // waits until 3 000
+        h.processElement(ev("b", "u", "click", "", ts + 1), ts + 1);
+        h.processWatermark(ts + 1);                  // waits until 3 000
         OperatorSubtaskState snapshot = h.snapshot(1, 1_500);
         h.close();
 
@@ -247,6 +252,12 @@ class SessionizeOperatorTest {
         restored.initializeState(snapshot);
         restored.open();
         restored.setProcessingTime(3_000);
+        return restored;
+    }
+
+    @Test
+    void aWaitingProvisionalSessionIsPublishedAfterARestore() throws Exception {
+        var restored = restoredWithAWaitingPublication(T);
         List<SessionRecord> out = side(restored, SessionizeOperator.SESSIONS);
         assertEquals(1, out.size(), "the queue is rebuilt from the sessions' state");
         assertEquals(2, out.get(0).events);
@@ -415,22 +426,7 @@ class SessionizeOperatorTest {
     void aWaitingDayAndItsEndSurviveARestore() throws Exception {
         long last = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS - 1;
         long t0 = last - 10_000;   // the session closes after the day ends: only the day's end wakes the user
-        var h = harness();
-        h.setProcessingTime(1_000);
-        h.processElement(ev("a", "u", "click", "", t0), t0);
-        h.processWatermark(t0);                      // published at once
-        h.setProcessingTime(1_500);
-        h.processElement(ev("b", "u", "click", "", t0 + 1), t0 + 1);
-        h.processWatermark(t0 + 1);                  // waits until 3 000
-        OperatorSubtaskState snapshot = h.snapshot(1, 1_500);
-        h.close();
-
-        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
-                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
-        restored.setProcessingTime(1_600);
-        restored.initializeState(snapshot);
-        restored.open();
-        restored.setProcessingTime(3_000);
+        var restored = restoredWithAWaitingPublication(t0);
         List<UserDayRecord> out = side(restored, SessionizeOperator.USER_DAYS);
         assertEquals(1, out.size(), "the provisional queue is rebuilt from the days' state");
         assertEquals(2, out.get(0).events);
