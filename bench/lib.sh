@@ -172,8 +172,9 @@ gateway_metric() {
 }
 
 # flink_pending_records: records the Flink job's Kafka source has not read yet (its
-# pendingRecords metric, summed over subtasks): the job's consumer lag, live, without waiting
-# for the offsets it commits on checkpoints.
+# pendingRecords metric, summed over subtasks), without waiting for the offsets it commits on
+# checkpoints. Not live under back-pressure: it comes from the consumer's last fetch, and a
+# back-pressured source fetches rarely (system.sh measures falling behind from end offsets).
 flink_pending_records() {
     local try
     for try in 1 2 3; do _flink_pending_records && return 0; sleep 1; done
@@ -192,11 +193,19 @@ _flink_pending_records() {
     [[ -n $v ]] && echo "$v"
 }
 
-# topic_end TOPIC: the number of records ever written to TOPIC (sum of its partitions' end offsets).
-topic_end() {
+# topic_ends TOPIC...: the number of records ever written to each TOPIC (sum of its partitions'
+# end offsets), in the order given, from one call: one reading for all of them, not one a few
+# seconds apart per topic (each call starts a JVM).
+topic_ends() {
+    local names=("${@//./\\.}")   # a topic name as a regular expression: its dots literal
     "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.GetOffsetShell \
-        --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "$1" 2>/dev/null | awk -F: '{n += $3} END {print n + 0}'
+        --bootstrap-server "$KAFKA_BOOTSTRAP" --topic "^($(IFS='|'; echo "${names[*]}"))\$" 2>/dev/null \
+        | awk -F: -v want="$*" '{n[$1] += $3}
+            END {k = split(want, t, " "); for (i = 1; i <= k; i++) printf "%s%d", (i > 1 ? " " : ""), n[t[i]]; print ""}'
 }
+
+# topic_end TOPIC: the number of records ever written to TOPIC.
+topic_end() { topic_ends "$1"; }
 
 # clickhouse_offsets: "LAG END" over ClickHouse's consumer groups (one per Kafka table): the
 # records on the topics they read that they have not committed yet, and the records ever written

@@ -7,9 +7,9 @@
 #   - neither stage fell behind between the middle and the end of the run by more than two
 #     seconds' worth of its own input:
 #       the Flink job: the events written to the raw topic minus the clean events it wrote to
-#       analytics.events over the same half (one per event; the emulator's few duplicates are
-#       dropped, well within the margin). Both are end offsets read from the broker, so they are
-#       live; the source's pendingRecords metric is not (it comes from the consumer's last fetch,
+#       analytics.events over the same half (one per event; copies resent after a reconnect are
+#       dropped, well within the margin). Both are end offsets read from the broker in one call,
+#       so they are live and of the same instant; the source's pendingRecords metric is not (it comes from the consumer's last fetch,
 #       and a back-pressured source fetches rarely: at 20 000 events/s it read the same 388 686
 #       at the middle and at the end of a run while the job fell further behind), and
 #       ClickHouse: its Kafka tables' consumer groups on the analytics.* topics, in Flink's
@@ -44,10 +44,10 @@ measure() {
     sleep 15   # the emulator's warm-up and connection
     a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS; d0=$(emulator_dropped); l0=$(topic_end events.late)
     sleep "$half"
-    r_mid=$(topic_end "$RAW_TOPIC"); o_mid=$(topic_end analytics.events)
+    read -r r_mid o_mid < <(topic_ends "$RAW_TOPIC" analytics.events)
     read -r c_mid cw_mid < <(clickhouse_offsets); tm=$SECONDS
     sleep $((RUN_S - half))
-    r_end=$(topic_end "$RAW_TOPIC"); o_end=$(topic_end analytics.events)
+    read -r r_end o_end < <(topic_ends "$RAW_TOPIC" analytics.events)
     read -r c_end cw_end < <(clickhouse_offsets); te=$SECONDS
     a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS; d1=$(emulator_dropped); l1=$(topic_end events.late)
     simulate_stop >&2
