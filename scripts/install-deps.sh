@@ -40,5 +40,7 @@ if ((EUID != 0)); then
     sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Wait for another apt run (a second checkout installing at the same time) instead of failing.
+lock_wait=(-o DPkg::Lock::Timeout=600)
+"${sudo[@]}" apt-get "${lock_wait[@]}" update -qq
+"${sudo[@]}" apt-get "${lock_wait[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
