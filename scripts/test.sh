@@ -13,7 +13,7 @@
 #      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
-# Ends with one line "N passed, N failed" over all suites' test cases.
+# Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
 #   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose (default: all)
 set -euo pipefail
@@ -33,24 +33,36 @@ done
 
 passed=0
 failed=0
+skipped=0
 failed_suites=()
 
-# record SUITE PASSED FAILED
+# record SUITE PASSED FAILED [SKIPPED]
 record() {
-    passed=$((passed + $2)); failed=$((failed + $3))
-    printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
+    passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + ${4:-0}))
+    printf '%-28s %5d passed %5d failed %5d skipped\n' "$1" "$2" "$3" "${4:-0}" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
 }
 
-# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
+# ctest_counts LOG: "TOTAL FAILED SKIPPED" from ctest's closing lines. ctest counts a skipped
+# case (GTEST_SKIP: gtest_discover_tests marks it with SKIP_REGULAR_EXPRESSION) in the total
+# and not as failed, and lists it under "The following tests did not run" as (Skipped) or
+# (Disabled): those are taken out of the passed ones.
+ctest_counts() {
+    local total fails skips
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$1" | tail -n 1)
+    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$1" | tail -n 1)
+    skips=$(grep -cE '^[[:space:]]*[0-9]+ - .* \((Skipped|Disabled)\)$' "$1" || true)
+    echo "${total:--} ${fails:-0} ${skips:-0}"
+}
+
+# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing lines.
 ctest_suite() {
-    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails
+    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails skips
     log "running $name (ctest -L $label)"
     ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
-    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
-    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$out" | tail -n 1)
-    if [[ -z $total ]]; then record "$name" 0 1; return; fi
-    record "$name" $((total - fails)) "$fails"
+    read -r total fails skips <<<"$(ctest_counts "$out")"
+    if [[ $total == - ]]; then record "$name" 0 1; return; fi
+    record "$name" $((total - fails - skips)) "$fails" "$skips"
 }
 
 # The test stack: its own folder and ports (the usual ones + TEST_PORT_OFFSET, default 20000),
@@ -184,5 +196,5 @@ echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
 cat "$REPORT"
 ((${#failed_suites[@]} == 0)) || echo "failing: ${failed_suites[*]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))
