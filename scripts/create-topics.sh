@@ -7,6 +7,10 @@ source "$(dirname "$0")/lib.sh"
 RAW_PARTITIONS="${RAW_PARTITIONS:-6}"
 OUTPUT_PARTITIONS="${OUTPUT_PARTITIONS:-3}"
 RETENTION_MS="${RETENTION_MS:-604800000}"   # 7 days
+# The record batch size every topic takes: the one value of common/event-rules (the producers'
+# limits are set from the same file).
+MAX_MESSAGE_BYTES=$(sed -n 's/^kafka\.topic_max_message_bytes=//p' "$ROOT_DIR/common/event-rules/event-rules.properties")
+[[ $MAX_MESSAGE_BYTES =~ ^[0-9]+$ ]] || die "kafka.topic_max_message_bytes not found in common/event-rules/event-rules.properties"
 
 # name partitions [extra topic configs...]
 topics=(
@@ -40,6 +44,7 @@ for entry in "${topics[@]}"; do
     fi
     kafka_topics --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists --topic "$name" \
         --partitions "$partitions" --replication-factor 1 \
-        --config "retention.ms=$RETENTION_MS" --config min.insync.replicas=1 >/dev/null
+        --config "retention.ms=$RETENTION_MS" --config min.insync.replicas=1 \
+        --config "max.message.bytes=$MAX_MESSAGE_BYTES" >/dev/null
     log "topic $name created ($partitions partitions)"
 done

@@ -148,7 +148,7 @@ stage_e2e() {
     test_env "$ROOT_DIR/pipeline" down -v
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
-            ctest_suite "end-to-end" e2e
+            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK ctest_suite "end-to-end" e2e
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
     else
         record "end-to-end" 0 1
