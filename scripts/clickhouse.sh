@@ -62,16 +62,20 @@ migrate() {
     done
 }
 
-# How the Kafka engine tables read a record as one String (002_kafka_ingest.sql): 18.16 takes the
-# format settings from its profile (users.xml.template) and knows no per-table ones; a current
-# ClickHouse takes them on the table, with kafka_skip_broken_messages for a record that is not
-# even one CSV field. The server's version decides.
+# How the Kafka engine tables read a record as one String (002_kafka_ingest.sql), by the
+# server's version: 18.16 ends each record with a line break and takes the format settings from
+# its profile (users.xml.template), knowing no per-table ones; a current ClickHouse reads each
+# record apart and takes them on the table, with kafka_skip_broken_messages for a record that is
+# not even one CSV field.
 kafka_raw_settings() {
     local major
     major=$(query "SELECT version()" | cut -d. -f1)
     if ((major > 18)); then
-        printf ",\n    format_csv_delimiter = '\\t', format_csv_allow_single_quotes = 0,"
-        printf " format_csv_allow_double_quotes = 0,\n    kafka_skip_broken_messages = %s" "${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}"
+        printf ',\n    %s,\n    %s = %s' \
+            "format_csv_delimiter = '\\t', format_csv_allow_single_quotes = 0, format_csv_allow_double_quotes = 0" \
+            kafka_skip_broken_messages "${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}"
+    else
+        printf ',\n    %s' "kafka_row_delimiter = '\\n'"
     fi
 }
 

@@ -10,10 +10,12 @@
 -- and LineAsString formats are newer than 18.16, and the engine's own JSON parsing stops the
 -- table at the first record it cannot read). The format is CSV with a tab as delimiter and no
 -- quoting (our producers write compact JSON: no raw tab or line break in it), so every byte up
--- to the end of the record is the value, unescaped. 18.16 takes format settings only from the
--- profile (clickhouse/config/users.xml.template); current ClickHouse takes them on the table
--- (${CLICKHOUSE_KAFKA_RAW_SETTINGS}, with kafka_skip_broken_messages for a record that is not
--- even one CSV field, e.g. one holding a raw tab; 18.16 skips those by its profile's
+-- to the end of the record is the value, unescaped. ${CLICKHOUSE_KAFKA_RAW_SETTINGS} differs by
+-- version (scripts/clickhouse.sh): 18.16 reads a topic as one stream, so a line break ends each
+-- record (kafka_row_delimiter), and takes format settings only from the profile
+-- (clickhouse/config/users.xml.template); current ClickHouse reads each record apart and takes
+-- the format settings on the table, with kafka_skip_broken_messages for a record that is not
+-- even one CSV field (one holding a raw tab, say; 18.16 skips those by its profile's
 -- input_format_allow_errors_num).
 --
 -- A record is taken when it is one JSON object whose every column is present with a value of its
@@ -47,7 +49,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events (raw String) ENGINE = Kafka SE
     kafka_topic_list = 'analytics.events',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -88,7 +89,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events_per_type (raw String) ENGINE =
     kafka_topic_list = 'analytics.events_per_type',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events_per_type',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -119,7 +119,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_page_views (raw String) ENGINE = Kafk
     kafka_topic_list = 'analytics.page_views',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.page_views',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -150,7 +149,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_unique_users_per_page (raw String) EN
     kafka_topic_list = 'analytics.unique_users_per_page',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.unique_users_per_page',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -181,7 +179,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_conversion (raw String) ENGINE = Kafk
     kafka_topic_list = 'analytics.conversion',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.conversion',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -215,7 +212,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_sessions (raw String) ENGINE = Kafka 
     kafka_topic_list = 'analytics.sessions',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.sessions',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -262,7 +258,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_user_days (raw String) ENGINE = Kafka
     kafka_topic_list = 'analytics.user_days',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.user_days',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -296,7 +291,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_dead_letters (raw String) ENGINE = Ka
     kafka_topic_list = 'events.deadletter',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.dead_letters',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
@@ -329,7 +323,6 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_late_events (raw String) ENGINE = Kaf
     kafka_topic_list = 'events.late',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.late_events',
     kafka_format = 'CSV',
-    kafka_row_delimiter = '\n',
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS}${CLICKHOUSE_KAFKA_RAW_SETTINGS};
 
