@@ -121,6 +121,9 @@ TEST_F(GatewayIT, AcksAreInOrderAndOnlyAfterDelivery) {
     }
     static const std::regex ack_number(R"re(^\{"ack":(\d+),)re");
     std::uint64_t previous = 0;
+    // The records in the topic (the partitions' high watermarks) as last read. They only grow,
+    // so when an earlier reading already covers an ack the topic is not asked again.
+    std::int64_t in_topic = 0;
     for (int m = 1; m <= kMessages; ++m) {
         const auto ack = client.read(120s);
         ASSERT_TRUE(ack) << "ack " << m << " missing";
@@ -134,8 +137,9 @@ TEST_F(GatewayIT, AcksAreInOrderAndOnlyAfterDelivery) {
                                      std::to_string(kPerMessage) + R"(,"rejected":[]})";
         ASSERT_EQ(*ack, expected);
         // Every ack: what it acknowledges (and everything before it) is already in the topic.
-        ASSERT_GE(reader.high_watermark_sum(), static_cast<std::int64_t>(m) * kPerMessage)
-            << "after ack " << m;
+        const auto acknowledged = static_cast<std::int64_t>(m) * kPerMessage;
+        if (in_topic < acknowledged) in_topic = reader.high_watermark_sum();
+        ASSERT_GE(in_topic, acknowledged) << "after ack " << m;
     }
     const auto& records = reader.read_until(kMessages * kPerMessage, 60s);
     EXPECT_EQ(records.size(), static_cast<std::size_t>(kMessages * kPerMessage));
