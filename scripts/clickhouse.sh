@@ -50,7 +50,6 @@ migrate() {
     query "CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version String, applied_at DateTime) ENGINE = TinyLog" >/dev/null
     local applied file name
     applied=$(query "SELECT version FROM analytics.schema_migrations")
-    KAFKA_RAW_SETTINGS=$(kafka_raw_settings)
     for file in "$ROOT_DIR"/clickhouse/migrations/*.sql; do
         name=$(basename "$file")
         grep -qxF "$name" <<<"$applied" && continue
@@ -62,31 +61,12 @@ migrate() {
     done
 }
 
-# How the Kafka engine tables read a record as one String (002_kafka_ingest.sql), by the
-# server's version: 18.16 ends each record with a line break and takes the format settings from
-# its profile (users.xml.template), knowing no per-table ones; a current ClickHouse reads each
-# record apart and takes them on the table, with kafka_skip_broken_messages for a record that is
-# not even one CSV field.
-kafka_raw_settings() {
-    local major
-    major=$(query "SELECT version()" | cut -d. -f1)
-    if ((major > 18)); then
-        printf ',\n    %s,\n    %s = %s' \
-            "format_csv_delimiter = '\\t', format_csv_allow_single_quotes = 0, format_csv_allow_double_quotes = 0" \
-            kafka_skip_broken_messages "${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}"
-    else
-        printf ',\n    %s' "kafka_row_delimiter = '\\n'"
-    fi
-}
-
-# The migrations name the broker, groups, block size and version-specific engine settings
-# through ${VARS}; only these are replaced.
+# The migrations name the broker, groups and block size through ${VARS}; only these are replaced.
 render() {
     local sql=$1
     sql=${sql//'${KAFKA_BOOTSTRAP}'/$KAFKA_BOOTSTRAP}
     sql=${sql//'${CLICKHOUSE_KAFKA_GROUP}'/${CLICKHOUSE_KAFKA_GROUP:-clickhouse}}
     sql=${sql//'${CLICKHOUSE_KAFKA_BLOCK_ROWS}'/${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}}
-    sql=${sql//'${CLICKHOUSE_KAFKA_RAW_SETTINGS}'/$KAFKA_RAW_SETTINGS}
     printf '%s' "$sql"
 }
 
