@@ -144,7 +144,7 @@ stage_e2e() {
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
             ctest_suite "end-to-end" e2e
         # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
-        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD=reader123 \
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
             ctest_suite "dashboard queries" dashboard
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE "$ROOT_DIR/tests/modern-clickhouse/dump-tables.sh" analytics "$E2E_TABLES" \
             || warn "could not keep the end-to-end tables for the modern-ClickHouse stage"
