@@ -291,7 +291,7 @@ for svc in $ckpt_services; do
 done
 for svc in $services; do
     [[ $(user_of "$svc") =~ ^(root|0)$ ]] && continue
-    if block_of "$svc" | sed -n '/^    \(entrypoint\|command\):/,/^    [a-z_]*:/p' | grep -q 'chown'; then
+    if block_of "$svc" | awk '/^    [a-z_]+:/ { key = $1 } key == "entrypoint:" || key == "command:"' | grep -q 'chown'; then
         bad+=("$svc runs chown but not as root: the Flink images (and others) start as an unprivileged user")
     fi
 done
