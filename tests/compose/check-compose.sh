@@ -391,10 +391,26 @@ for f in "$ROOT"/deploy/*.Dockerfile; do
         done
     done < <(grep -E '^COPY ' "$f" | grep -v -- '--from=')
 done
+# What the C++ image's build stage has is enough to configure its build: its COPY sources, as the
+# builder gets them, in a scratch folder, configured with the preset it builds (nothing compiled).
+ctx="$tmp/cpp-context"
+mkdir -p "$ctx"
+while read -r -a words; do
+    for src in "${words[@]:1:${#words[@]}-2}"; do
+        src=${src%/}
+        while IFS= read -r path; do
+            [[ -n $path ]] && in_context "$ROOT/deploy/cpp.Dockerfile.dockerignore" "$path" || continue
+            mkdir -p "$ctx/$(dirname "$path")" && cp "$ROOT/$path" "$ctx/$path"
+        done < <(git -C "$ROOT" ls-files -- "$src")
+    done
+done < <(sed -n '/^FROM .* AS build/,/^FROM /p' "$ROOT/deploy/cpp.Dockerfile" | grep -E '^COPY ' | grep -v -- '--from=')
+if ! out=$(cd "$ctx" && cmake --preset release 2>&1); then
+    bad+=("deploy/cpp.Dockerfile: its build context does not configure (cmake --preset release): $(grep -m3 -i 'error' <<<"$out" | tr '\n' ' ')")
+fi
 # The checker itself must tell in from out, or every Dockerfile would pass.
 in_context "$ROOT/deploy/flink-job.Dockerfile.dockerignore" flink-job/target/flink-job.jar && bad+=("self-check: flink-job/target is sent to the builder")
 in_context "$ROOT/deploy/flink-job.Dockerfile.dockerignore" flink-job/src/main/java/x.java || bad+=("self-check: flink-job/src is not sent to the builder")
-if ((${#bad[@]} == 0)); then ok "every Dockerfile's COPY sources exist and are in its build context (.dockerignore)"
+if ((${#bad[@]} == 0)); then ok "every Dockerfile's COPY sources exist and are in its build context (.dockerignore); the C++ image's context configures its build"
 else fail "Dockerfile COPY sources against .dockerignore" "${bad[@]}"; fi
 
 # 14. Grafana reads ClickHouse as the read-only account: readonly=2 (reads only; settings may change,
