@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a project-local ClickHouse server (Debian's clickhouse-server package) with its config,
 # data and logs under $PIPELINE_HOME, and applies the migrations in clickhouse/migrations.
-#   scripts/clickhouse.sh start | stop | status | wipe | migrate | statements FILE | query SQL
+#   scripts/clickhouse.sh start | stop | status | wipe | migrate | statements FILE [VERSION] | query SQL
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -55,6 +55,7 @@ migrate() {
     query "CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version String, applied_at DateTime) ENGINE = TinyLog" >/dev/null
     local applied file name
     applied=$(query "SELECT version FROM analytics.schema_migrations")
+    export CLICKHOUSE_SERVER_VERSION="${CLICKHOUSE_SERVER_VERSION:-$(query "SELECT version()")}"
     for file in "$ROOT_DIR"/clickhouse/migrations/*.sql; do
         name=$(basename "$file")
         grep -qxF "$name" <<<"$applied" && continue
@@ -66,9 +67,13 @@ migrate() {
     done
 }
 
-# statements FILE: the file's statements, NUL-separated, with the ${VARS} filled in: exactly what
-# migrate runs (the modern-ClickHouse test runs the same on another engine).
+# statements FILE [VERSION]: the file's statements, NUL-separated, with the ${VARS} filled in:
+# exactly what migrate runs on a server of that version (default CLICKHOUSE_SERVER_VERSION, which
+# migrate reads from its server). Should a ${VAR} ever need other text on another ClickHouse
+# version, render chooses it by CLICKHOUSE_SERVER_VERSION, and the modern-ClickHouse test runs
+# each engine's form (no statement differs by version today).
 statements() {
+    if [[ -n ${2:-} ]]; then export CLICKHOUSE_SERVER_VERSION=$2; fi
     "$ROOT_DIR/scripts/sql-statements.sh" "$1" | while IFS= read -r -d '' stmt; do
         printf '%s\0' "$(render "$stmt")"
     done
@@ -89,7 +94,7 @@ case "${1:-}" in
     status) if is_running clickhouse && server_ready; then echo "clickhouse: up ($CH_URL)"; else echo "clickhouse: down"; exit 1; fi ;;
     wipe) is_running clickhouse && die "stop clickhouse first"; rm -rf "$CH_DATA"; log "clickhouse data deleted" ;;
     migrate) migrate ;;
-    statements) shift; statements "$1" ;;
+    statements) shift; statements "$@" ;;
     query) shift; query "$*" ;;
-    *) echo "usage: $0 start|stop|status|wipe|migrate|statements FILE|query SQL" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|wipe|migrate|statements FILE [VERSION]|query SQL" >&2; exit 2 ;;
 esac

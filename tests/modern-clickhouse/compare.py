@@ -79,13 +79,14 @@ class Current:
         return self.query("SELECT version()").decode().strip()
 
 
-def migration_statements(root):
-    """Every migration statement, in order, rendered by scripts/clickhouse.sh statements."""
+def migration_statements(root, version):
+    """Every migration statement, in order, rendered by scripts/clickhouse.sh statements for a
+    server of that version (the one place where SQL may differ between versions)."""
     out = []
     folder = os.path.join(root, "clickhouse", "migrations")
     for name in sorted(f for f in os.listdir(folder) if f.endswith(".sql")):
         raw = subprocess.run([os.path.join(root, "scripts", "clickhouse.sh"), "statements",
-                              os.path.join(folder, name)], check=True, capture_output=True).stdout
+                              os.path.join(folder, name), version], check=True, capture_output=True).stdout
         out += [(name, s.decode()) for s in raw.split(b"\0") if s.strip()]
     return out
 
@@ -165,11 +166,13 @@ def columns(engine, table):
 
 
 def check_dataset(label, folder, ref, cur, statements, report):
+    """statements: (reference's, current engine's), each rendered for its engine's version."""
+    ref_rendered, statements = statements
     # 1. Fresh schema on both.
     for engine in (ref, cur):
         engine.query(f"DROP DATABASE IF EXISTS {DATABASE}")
         engine.query(f"CREATE DATABASE {DATABASE}")
-    ref_statements, skipped = reference_statements(statements)
+    ref_statements, skipped = reference_statements(ref_rendered)
     failed, unstarted = [], []
     for name, sql in statements:
         try:
@@ -291,7 +294,8 @@ def main():
     work = tempfile.mkdtemp(prefix="chdb-")
     cur = Current(work)
     print(f"reference: ClickHouse {ref.version()}; current: ClickHouse {cur.version()} (chDB)", flush=True)
-    statements = migration_statements(args.root)
+    statements = (migration_statements(args.root, ref.version()),
+                  migration_statements(args.root, cur.version()))
     report = Report()
     for spec in args.dataset:
         label, folder = spec.split("=", 1)
