@@ -13,8 +13,12 @@ jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
 # The C++ programs' libraries come with the build list.
 runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
-# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines.
-test_pkgs=(clang libclang-rt-14-dev docker-compose jq)
+# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
+# Chromium for the browser tests (driven by playwright-core from npm, which downloads no browser).
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq chromium)
+# Node.js and npm run the tracker's build and tests; a machine that has a node already (from
+# another packager) keeps it.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then test_pkgs+=(nodejs npm); fi
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;

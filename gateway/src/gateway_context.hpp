@@ -1,6 +1,8 @@
 #pragma once
 // What every session needs, owned by the Server and shared by reference.
 
+#include <atomic>
+
 #include "common/message_parser.hpp"
 #include "config.hpp"
 
@@ -10,6 +12,8 @@ struct Metrics;
 class BackpressureGate;
 class EventSink;
 class SessionRegistry;
+class CorsPolicy;
+class StaticFiles;
 
 struct GatewayContext {
     const Config& config;
@@ -18,6 +22,10 @@ struct GatewayContext {
     BackpressureGate& gate;
     EventSink& sink;
     SessionRegistry& sessions;
+    const CorsPolicy& cors;
+    const StaticFiles& files;
+    // Set when shutdown begins: HTTP posts are answered 503 from then on.
+    std::atomic<bool> stopping{false};
 };
 
 }  // namespace gateway

@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "backpressure_gate.hpp"
+#include "cors.hpp"
 #include "gateway_context.hpp"
 #include "kafka_producer.hpp"
 #include "listener.hpp"
 #include "noop_sink.hpp"
 #include "metrics.hpp"
 #include "session_registry.hpp"
+#include "static_files.hpp"
 
 namespace gateway {
 
@@ -53,6 +55,8 @@ struct Server::Impl {
     BackpressureGate gate;
     std::unique_ptr<EventSink> sink;
     SessionRegistry sessions;
+    CorsPolicy cors;
+    StaticFiles files;
     GatewayContext ctx;
     // One io_context shared by all threads, every connection on its own strand (Beast's
     // multi-threaded examples): the OS balances load across threads, a slow message on one
@@ -77,9 +81,11 @@ struct Server::Impl {
         : config(std::move(c)),
           gate(config.queue_high_water, config.queue_low_water, metrics),
           sink(make_sink(config, metrics, gate)),
+          cors(config.cors_origins),
+          files(config.tracker_dir, config.shop_dir),
           ctx{config,
               pipeline::Limits{config.max_message_bytes, config.max_events_per_message},
-              metrics, gate, *sink, sessions},
+              metrics, gate, *sink, sessions, cors, files},
           ioc(static_cast<int>(config.threads)),
           signals(ioc, SIGINT, SIGTERM),
           stats_timer(ioc) {
@@ -119,6 +125,7 @@ struct Server::Impl {
         const auto timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
         spdlog::info("shutdown begin connections={} inflight={}", metrics.connections_open.load(),
                      gate.in_flight());
+        ctx.stopping.store(true, std::memory_order_relaxed);
         listener->stop();
         sessions.for_each([](ShutdownTarget& s) { s.stop_reading(); });
         const bool drained = sink->flush(timeout);
