@@ -16,16 +16,17 @@ runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
 # validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
 # Chromium for the browser tests (driven by playwright-core from npm, which downloads no browser).
 test_pkgs=(clang libclang-rt-14-dev docker-compose jq chromium)
-# Node.js and npm run the tracker's build and tests; a machine that has a node already (from
-# another packager) keeps it.
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then test_pkgs+=(nodejs npm); fi
+# Node.js and npm build the browser tracker (./pipeline up serves it) and run its tests; a
+# machine that has them already (from another packager) keeps its own.
+node_pkgs=()
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_pkgs=(nodejs npm); fi
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
     jdk) wanted=("${jdk_pkgs[@]}") ;;
     runtime) wanted=("${runtime_pkgs[@]}") ;;
-    test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-    all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
+    test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" ${node_pkgs[@]+"${node_pkgs[@]}"}) ;;
+    all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}" ${node_pkgs[@]+"${node_pkgs[@]}"}) ;;
     *) echo "usage: $0 [build|jdk|runtime|test|all]" >&2; exit 2 ;;
 esac
 
