@@ -276,7 +276,7 @@ void HttpSession::start_ingest() {
     if (ctx_.stopping.load(std::memory_order_relaxed)) return refuse(503, "shutting_down", true);
     // Back-pressure: while Kafka holds GATEWAY_QUEUE_HIGH_WATER records the WebSockets stop
     // reading; an HTTP client is told to come back instead of being held on an open request.
-    if (ctx_.gate.closed()) {
+    if (!ctx_.gate.admits()) {
         ctx_.metrics.backpressure_refusals.fetch_add(1, std::memory_order_relaxed);
         return refuse(429, "backpressure", true);
     }

@@ -241,17 +241,18 @@ TEST_F(GatewayIT, HttpBackPressureAndShutdownAnswer429And503WithRetryAfter) {
         return http.post(batch(events), "application/json");
     });
     const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (metric_line(port, "gateway_backpressure_active") != "gateway_backpressure_active 1" &&
+    while (metric_line(port, "gateway_kafka_inflight_records") != "gateway_kafka_inflight_records 5" &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(50ms);
     }
-    ASSERT_EQ(metric_line(port, "gateway_backpressure_active"), "gateway_backpressure_active 1");
+    ASSERT_EQ(metric_line(port, "gateway_kafka_inflight_records"), "gateway_kafka_inflight_records 5");
     HttpTestClient second(port);
     auto res = second.post(make_event("bp-late", "u"), "application/json");
     ASSERT_TRUE(res);
     EXPECT_EQ(res->status, 429);
     EXPECT_EQ(res->header("retry-after"), "2");
     EXPECT_EQ(res->body, R"({"error":"backpressure"})");
+    EXPECT_EQ(metric_line(port, "gateway_backpressure_active"), "gateway_backpressure_active 1");
     EXPECT_EQ(metric_line(port, "gateway_http_backpressure_refusals_total"),
               "gateway_http_backpressure_refusals_total 1");
 
