@@ -97,7 +97,15 @@ const pages = {
     thanks() {},
 };
 
+// The navigation every page shares.
+const HEADER = `<a class="brand" href="./">Demo coffee shop</a>
+    <a href="./">Catalogue</a>
+    <a href="cart.html" id="cart-link">Cart (<span id="cart-count">0</span>)</a>
+    <form id="login"><input id="user" placeholder="user id" size="10" required>
+    <button>Sign in</button> <span id="who"></span></form>`;
+
 document.addEventListener('DOMContentLoaded', () => {
+    $('header').innerHTML = HEADER;
     $('#cart-count').textContent = cart().length;
     $('#login').addEventListener('submit', (e) => {
         e.preventDefault();
