@@ -49,6 +49,7 @@ const pages = {
             <h2>${p.name}</h2><p class="price">${money(p.price)}</p>`;
         $('#add').addEventListener('click', () => {
             saveCart([...cart(), p.id]);
+            $('#cart-count').textContent = cart().length;
             analytics.track('add_to_cart', { item: p.id, price: p.price });
             $('#status').textContent = 'Added to your cart.';
         });

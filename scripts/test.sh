@@ -132,7 +132,7 @@ node_suite() {
 stage_tracker() {
     log "testing the browser tracker (node --test)"
     "$ROOT_DIR/scripts/build.sh" tracker
-    node_suite "tracker" "$TEST_HOME/tracker.log" node --test --test-reporter=tap "$ROOT_DIR/tracker/test/"
+    node_suite "tracker" "$TEST_HOME/tracker.log" node --test --test-reporter=tap "$ROOT_DIR"/tracker/test/*.test.js
 }
 
 # The demo shop in Debian's Chromium (playwright-core from npm drives it; no browser download)

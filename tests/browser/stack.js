@@ -25,6 +25,10 @@ export async function query(sql) {
     return text.split('\n').filter(Boolean).map((line) => JSON.parse(line));
 }
 
+// ClickHouse writes 64-bit integers as JSON strings: the rows' counts as numbers.
+export const numeric = (row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]));
+
 export const quote = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 // Polls `check` (which throws while the data is not there yet) until it passes or the time is up.
