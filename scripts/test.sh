@@ -13,9 +13,13 @@
 #      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
+#   8. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
+#      partitions refused at start-up; the replay at parallelism 2, a TaskManager killed (-9)
+#      mid-replay, and a rescale 1 -> 2 -> 1 while events flow, each equal to the oracle; recovery
+#      times in $PIPELINE_HOME/test/cluster-results.jsonl
 # Ends with one line "N passed, N failed" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose cluster (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -26,9 +30,9 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose)
+((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose cluster)
 for stage in "${STAGES[@]}"; do
-    [[ " unit integration fuzz flink e2e chaos compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
+    [[ " unit integration fuzz flink e2e chaos compose cluster " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
 
 passed=0
@@ -174,6 +178,24 @@ stage_compose() {
     # A script that stopped early without a FAIL line still counts as one failure.
     ((status == 0 || failures > 0)) || failures=1
     record "compose checks" "$ok" "$failures"
+}
+
+# 8. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
+#    rescales the test stack through the chaos test's control script, here with FLINK_TASKMANAGERS=2.
+stage_cluster() {
+    log "cluster: Flink as a standalone cluster (1 JobManager, 2 TaskManagers) on the test stack"
+    local results="$TEST_HOME/cluster-results.jsonl"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    rm -f "$results"
+    write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
+    FLINK_TASKMANAGERS=2 CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA ctest_suite "flink cluster" cluster
+    echo "== Flink cluster rounds (seconds from the fault or the start of the replay; $results) =="
+    "$TEST_HOME/chaos-ctl.sh" report "$results"
+    "$TEST_HOME/chaos-ctl.sh" down || true
+    trap - EXIT
 }
 
 "$ROOT_DIR/scripts/install-deps.sh" all
