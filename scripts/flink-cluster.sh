@@ -8,12 +8,14 @@
 #   flink-cluster.sh start       the JobManager and every TaskManager that is not running, then the
 #                                job unless the cluster has it (from the newest savepoint or
 #                                checkpoint); waits until the job runs with all its tasks
+#   flink-cluster.sh processes   the JobManager and the TaskManagers only, without the job
 #   flink-cluster.sh stop        the job stopped with a savepoint, then the TaskManagers, the JobManager
 #   flink-cluster.sh rescale N   the job stopped with a savepoint and submitted again from it at
 #                                parallelism N; the processes stay up
 #   flink-cluster.sh submit      `flink run -d` of the job and nothing else (PARALLELISM, RESTORE_FROM)
 #   flink-cluster.sh status      a line for the job and one per process; exit 1 when unhealthy
-#   flink-cluster.sh job         "jid=.. state=.. parallelism=.. restored=<path or none>" of the job
+#   flink-cluster.sh job         "jid=.. state=.. parallelism=.. tasks=R/T restored=<path|none>" of the job
+#   flink-cluster.sh flink ARGS  Flink's command-line client on this cluster (`flink list`, `flink run`, ...)
 #
 # Settings: FLINK_TASKMANAGERS (1), FLINK_TASKMANAGER_SLOTS (1), FLINK_TASKMANAGER_MEMORY (1728m:
 # Flink's taskmanager.memory.process.size), FLINK_JOBMANAGER_MEMORY (1024m), FLINK_TM_JAVA_OPTS
@@ -184,9 +186,8 @@ submit() {
     snapshot=$(restore_path)
     if [[ -n $snapshot ]]; then from=(-s "$snapshot"); log "resuming from $snapshot"; fi
     log "submitting the job at parallelism $parallelism (flink run -d; log $LOG_DIR/flink-client.log)"
-    out=$(FLINK_CONF_DIR="$CONF_DIR" FLINK_MODE=cluster PARALLELISM="$parallelism" CHECKPOINT_DIR="file://$CHECKPOINT_PATH" \
-        java "${jvm_flags[@]}" -cp "$(classpath)" org.apache.flink.client.cli.CliFrontend run -d "${from[@]}" \
-        "${extra[@]}" "$FLINK_JAR" 2>&1) || status=$?
+    out=$(FLINK_MODE=cluster PARALLELISM="$parallelism" CHECKPOINT_DIR="file://$CHECKPOINT_PATH" \
+        client run -d "${from[@]}" "${extra[@]}" "$FLINK_JAR" 2>&1) || status=$?
     printf -- '--- %s flink run -d %s (PARALLELISM=%s)\n%s\n' "$(date -u +%FT%TZ)" "${from[*]} $FLINK_JAR" \
         "$parallelism" "$out" >>"$LOG_DIR/flink-client.log"
     if ((status != 0)); then
@@ -231,7 +232,7 @@ wait_job() {
         || { tail -n 30 "$LOG_DIR/flink-jobmanager.log" >&2; die "the Flink job did not start"; }
 }
 
-start() {
+start_processes() {
     [[ $TASKMANAGERS =~ ^[1-9][0-9]*$ ]] || die "FLINK_TASKMANAGERS must be at least 1 (got '$TASKMANAGERS')"
     write_config
     mapfile -t extra < <(user_properties)
@@ -247,8 +248,17 @@ start() {
         wait_for "Flink TaskManager $i to register" "$START_TIMEOUT" taskmanager_registered "$i" \
             || { tail -n 30 "$LOG_DIR/flink-taskmanager-$i.log" >&2; die "TaskManager $i did not register"; }
     done
+}
+
+start() {
+    start_processes
     if ! active_job >/dev/null; then submit || die "the Flink job was not submitted"; fi
     wait_job
+}
+
+# Flink's CLI (bin/flink's CliFrontend) with this cluster's configuration.
+client() {
+    FLINK_CONF_DIR="$CONF_DIR" java "${jvm_flags[@]}" -cp "$(classpath)" org.apache.flink.client.cli.CliFrontend "$@"
 }
 
 taskmanager_names() {
@@ -321,10 +331,12 @@ status() {
 
 case "${1:-}" in
     start) start ;;
+    processes) start_processes ;;
     stop) stop ;;
     rescale) rescale "${2:-}" ;;
     submit) write_config; mapfile -t extra < <(user_properties); submit ;;
     status) status ;;
     job) job_line ;;
-    *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    flink) shift; write_config; client "$@" ;;
+    *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
