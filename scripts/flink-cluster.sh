@@ -43,7 +43,8 @@ RPC_PORT="${FLINK_RPC_PORT:-$((FLINK_REST_PORT + 100))}"
 REST="http://127.0.0.1:$FLINK_REST_PORT"
 [[ $BIND == 0.0.0.0 || $BIND == 127.0.0.1 ]] || REST="http://$BIND:$FLINK_REST_PORT"
 START_TIMEOUT="${FLINK_START_TIMEOUT:-120}"
-extra=()   # FLINK_PROPERTIES as -D options (user_properties)
+extra=()      # FLINK_PROPERTIES as -D options (user_properties)
+launched=()   # the TaskManagers this run started
 
 # Java 17 keeps the JDK's internals closed; Flink's runtime (serializers, the closure cleaner, its
 # RPC and network stack) reflects into these packages, as the flink-dist launch scripts allow it to.
@@ -121,8 +122,10 @@ start_jobmanager() {
         --configDir "$CONF_DIR" ${mem[1]} -D metrics.internal.query-service.port=$((RPC_PORT + 2)) "${extra[@]}"
 }
 
-# TaskManager i: its own ports, and a resource id of its own that a replacement keeps, so the
-# JobManager takes a restarted TaskManager i for the same one (and drops the dead one's slots at once).
+# TaskManager i: its own ports, and the resource id taskmanager-i, which a replacement keeps: the
+# dashboard and the REST API name it so, and it reuses the working folder under io.tmp.dirs
+# instead of leaving one behind per start. (A killed TaskManager's slots go when two heartbeats in
+# a row fail, within seconds: heartbeat.interval in config.yaml.template.)
 start_taskmanager() {
     local i=$1 name=flink-taskmanager-$1 base=$((RPC_PORT + 3 * $1))
     is_running "$name" && return 1
@@ -232,27 +235,38 @@ wait_job() {
         || { tail -n 30 "$LOG_DIR/flink-jobmanager.log" >&2; die "the Flink job did not start"; }
 }
 
-start_processes() {
+# The JobManager and every TaskManager that is not running; the TaskManagers start beside the
+# JobManager and register once it answers. Waits for the JobManager only.
+launch() {
     [[ $TASKMANAGERS =~ ^[1-9][0-9]*$ ]] || die "FLINK_TASKMANAGERS must be at least 1 (got '$TASKMANAGERS')"
     write_config
     mapfile -t extra < <(user_properties)
     start_jobmanager
-    # The TaskManagers start beside the JobManager and register once it answers.
     mapfile -t tm_mem < <(memory_flags taskmanager)
     ((${#tm_mem[@]} == 2)) || die "Flink could not size the TaskManagers' memory (FLINK_TASKMANAGER_MEMORY)"
-    local i started=()
-    for ((i = 1; i <= TASKMANAGERS; i++)); do start_taskmanager "$i" && started+=("$i"); done
+    local i
+    launched=()
+    for ((i = 1; i <= TASKMANAGERS; i++)); do start_taskmanager "$i" && launched+=("$i"); done
     wait_for "the Flink JobManager on :$FLINK_REST_PORT" "$START_TIMEOUT" jobmanager_ready \
         || { tail -n 30 "$LOG_DIR/flink-jobmanager.log" >&2; die "the Flink JobManager did not start"; }
-    for i in "${started[@]}"; do
+}
+
+wait_registered() {
+    local i
+    for i in "${launched[@]}"; do
         wait_for "Flink TaskManager $i to register" "$START_TIMEOUT" taskmanager_registered "$i" \
             || { tail -n 30 "$LOG_DIR/flink-taskmanager-$i.log" >&2; die "TaskManager $i did not register"; }
     done
 }
 
+start_processes() { launch; wait_registered; }
+
+# The job is submitted while the TaskManagers register: the client's own start-up and the upload of
+# the job jar take as long as theirs, and the job waits for their slots.
 start() {
-    start_processes
+    launch
     if ! active_job >/dev/null; then submit || die "the Flink job was not submitted"; fi
+    wait_registered
     wait_job
 }
 

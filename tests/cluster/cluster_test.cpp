@@ -6,11 +6,11 @@
 //   1. a parallelism above the raw topic's partitions with idleness off is refused at start-up with
 //      the rule in the message, and the running job is left alone (this stack is shared with 2);
 //   2. at parallelism 2, undisturbed;
-//   3. at parallelism 2 with TaskManager 1 killed (kill -9) mid-replay and a new one started: the
-//      job fails over to its newest checkpoint (the REST API says so); the recovery is timed;
-//   4. rescaled while the replay flows: stopped with a savepoint at 1, resumed from it at 2,
-//      stopped again and resumed at 1;
-// and after 3 and 4, in Flink's output topics, every key's versions grew.
+//   3. one paced replay while the job is rescaled from parallelism 1 to 2 with a savepoint, loses
+//      TaskManager 1 to kill -9 at 2 and fails over to its newest checkpoint when a new one starts
+//      (the REST API says so; the recovery is timed), and is rescaled back to 1; afterwards, in
+//      Flink's output topics, every key's versions grew. One stack and one replay for all three
+//      saves starting a stack (2-3 min here) per case.
 //
 // ./pipeline test cluster runs it with FLINK_TASKMANAGERS=2, CHAOS_CTL (scripts/chaos-ctl.sh
 // bound to the test stack), CHAOS_GATEWAY_URL, CHAOS_RESULTS, KAFKA_BOOTSTRAP and
@@ -67,25 +67,30 @@ protected:
                                " FROM analytics.events_store");
     }
 
-    // Stop with a savepoint and resume from it at `parallelism`, while the replay runs.
+    // Stop with a savepoint and resume from it at `parallelism`, while the replay goes on: the
+    // gateway must have taken events in while the job was down and coming back.
     void rescale(int parallelism) {
         const std::string before = job_value("jid");
         const std::string from = job_value("parallelism");
         ASSERT_TRUE(replay_->running()) << "the replay ended before the rescale to " << parallelism;
+        const auto delivered = [] { return ctl_number("gateway-metric gateway_events_delivered_total").value_or(-1); };
+        const long long events_before = delivered();
         const auto start = Clock::now();
         const CtlResult r = ctl("rescale " + std::to_string(parallelism));
         ASSERT_TRUE(r.ok) << "the rescale to " << parallelism << " failed: " << r.out;
         const double took = seconds(Clock::now() - start);
+        const long long events_during = delivered() - events_before;
         const std::string restored = job_value("restored");
         EXPECT_EQ(job_value("parallelism"), std::to_string(parallelism)) << ctl("flink-job").out;
         EXPECT_NE(job_value("jid"), before) << "the job was not stopped and submitted again";
         EXPECT_NE(restored.find("/flink-savepoints/savepoint-"), std::string::npos)
             << "the resumed job did not restore the rescale's savepoint: " << ctl("flink-job").out;
-        EXPECT_TRUE(replay_->running()) << "the replay ended during the rescale: events did not flow the whole time";
-        std::cerr << "[cluster] rescaled " << from << " -> " << parallelism << " in " << took << " s, from "
-                  << restored << std::endl;
+        EXPECT_GT(events_during, 0) << "no event came in while the job was rescaled";
+        std::cerr << "[cluster] rescaled " << from << " -> " << parallelism << " in " << took << " s, "
+                  << events_during << " events in meanwhile, from " << restored << std::endl;
         note("rescaled " + from + " -> " + std::to_string(parallelism) + " in " +
-             std::to_string(static_cast<int>(took + 0.5)) + " s while events flowed");
+             std::to_string(static_cast<int>(took + 0.5)) + " s, " + std::to_string(events_during) +
+             " events in meanwhile");
     }
 
     void versions_grew() {
@@ -143,24 +148,29 @@ TEST_F(Cluster, ReplayAtParallelism2EqualsTheOracle) {
     note("parallelism " + job_value("parallelism") + ", " + job_value("tasks") + " tasks running");
 }
 
-// 3. kill -9 a TaskManager mid-replay, start a new one: the job fails over to its newest
-// checkpoint on the new TaskManager and the surviving one, and no final value changes.
-TEST_F(Cluster, TaskManagerKilledMidReplayFailsOverFromItsCheckpoint) {
-    ASSERT_NO_FATAL_FAILURE(fresh_cluster("taskmanager", "5s", 2));
-    ASSERT_NO_FATAL_FAILURE(start_replay());
-    ASSERT_NO_FATAL_FAILURE(replay_until(1000));
-    // A checkpoint completed after those events, so the restore has real state to resume from.
-    const long long at_threshold = ctl_field("flink-checkpoints", "latest_id");
+// 3. One paced replay through what operators do to a running job, with events flowing the whole
+// time: stopped with a savepoint at parallelism 1 and resumed from it at 2; TaskManager 1 killed
+// with kill -9 and started again, so the same job fails over to its newest checkpoint on the new
+// TaskManager and the surviving one (the recovery is this round's timing); stopped with a
+// savepoint again and resumed at 1. No final value may change: ClickHouse equals the oracle, and
+// in Flink's output topics every key's versions grew across all of it.
+TEST_F(Cluster, RescaledAndFailedOverWhileEventsFlow) {
+    ASSERT_NO_FATAL_FAILURE(fresh_cluster("taskmanager", "5s", 1));
+    ASSERT_NO_FATAL_FAILURE(start_replay(env_or("CLUSTER_REPLAY_RATE", "30")));
+    ASSERT_NO_FATAL_FAILURE(replay_until(500));
+    ASSERT_NO_FATAL_FAILURE(rescale(2));
+
+    // A checkpoint of the job at 2, so the failover resumes from state of its own.
+    const long long at_rescale = ctl_field("flink-checkpoints", "latest_id");
     long long taken = -1;
-    ASSERT_TRUE(poll_until([&] { return (taken = ctl_field("flink-checkpoints", "latest_id")) > at_threshold; }, 120s))
-        << "no checkpoint completed";
+    ASSERT_TRUE(poll_until([&] { return (taken = ctl_field("flink-checkpoints", "latest_id")) > at_rescale; }, 120s))
+        << "no checkpoint completed after the rescale";
     const std::string job = job_value("jid");
     ASSERT_NO_FATAL_FAILURE(fault_now());
     ASSERT_TRUE(ctl("kill flink-taskmanager-1").ok);
     ASSERT_TRUE(ctl("start flink").ok) << "TaskManager 1 did not come back, or the job did not run again";
     restarted();
-    // Flowing again: the same job (a failover, not a new submission) restored a checkpoint, and
-    // ClickHouse got a row it emitted after the kill.
+    // Flowing again: the job restored a checkpoint and ClickHouse got a row it emitted after the kill.
     ASSERT_NO_FATAL_FAILURE(flowing_when(
         [&] { return ctl_field("flink-checkpoints", "restored") >= 1 && rows_since_the_fault(); },
         "the job restored and writing again"));
@@ -169,23 +179,9 @@ TEST_F(Cluster, TaskManagerKilledMidReplayFailsOverFromItsCheckpoint) {
     EXPECT_EQ(job_value("jid"), job) << "the job was submitted again instead of failing over";
     const long long restored = ctl_field("flink-checkpoints", "restored_id");
     EXPECT_GE(restored, taken) << "the job did not resume from its newest checkpoint: " << stats.out;
-    note("checkpoint " + std::to_string(taken) + " completed before the kill -9 of TaskManager 1, the job " +
-         "restored checkpoint " + std::to_string(restored) + " on the new one");
-    ASSERT_NO_FATAL_FAILURE(finish_round());
-    ASSERT_NO_FATAL_FAILURE(versions_grew());
-}
+    note("kill -9 of TaskManager 1 after checkpoint " + std::to_string(taken) + ", the same job restored checkpoint " +
+         std::to_string(restored));
 
-// 4. Rescale 1 -> 2 -> 1 while the replay flows (paced, so both rescales land inside it).
-TEST_F(Cluster, RescaledOneTwoOneWhileEventsFlow) {
-    ASSERT_NO_FATAL_FAILURE(fresh_cluster("rescale", "5s", 1));
-    ASSERT_NO_FATAL_FAILURE(start_replay(env_or("CLUSTER_RESCALE_RATE", "50")));
-    ASSERT_NO_FATAL_FAILURE(replay_until(800));
-    ASSERT_NO_FATAL_FAILURE(fault_now());
-    ASSERT_NO_FATAL_FAILURE(rescale(2));
-    restarted();
-    ASSERT_NO_FATAL_FAILURE(flowing_when([&] { return rows_since_the_fault(); }, "rows of the job at parallelism 2"));
-    const long long delivered = ctl_number("gateway-metric gateway_events_delivered_total").value_or(0);
-    ASSERT_NO_FATAL_FAILURE(replay_until(delivered + 600));
     ASSERT_NO_FATAL_FAILURE(rescale(1));
     ASSERT_NO_FATAL_FAILURE(finish_round());
     ASSERT_NO_FATAL_FAILURE(versions_grew());
