@@ -16,7 +16,7 @@
 # With Flink as a cluster (FLINK_TASKMANAGERS, tests/cluster), its processes are components too
 # (kill flink-taskmanager-1), and:
 #   chaos-ctl.sh rescale N               ./pipeline rescale N (stop with a savepoint, resume at N)
-#   chaos-ctl.sh flink-job               "jid=.. state=.. parallelism=.. tasks=R/T restored=<path>"
+#   chaos-ctl.sh flink-job               "jid=.. state=.. parallelism=.. tasks=R/T running_s=.. restored=.."
 #   chaos-ctl.sh submit P [TOPIC N]      `flink run` of a second job at parallelism P (reading TOPIC,
 #                                        created with N partitions): its output; fails when refused;
 #                                        a job it did submit is cancelled at once

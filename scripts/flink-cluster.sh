@@ -14,7 +14,7 @@
 #                                parallelism N; the processes stay up
 #   flink-cluster.sh submit      `flink run -d` of the job and nothing else (PARALLELISM, RESTORE_FROM)
 #   flink-cluster.sh status      a line for the job and one per process; exit 1 when unhealthy
-#   flink-cluster.sh job         "jid=.. state=.. parallelism=.. tasks=R/T restored=<path|none>" of the job
+#   flink-cluster.sh job         "jid=.. state=.. parallelism=.. tasks=R/T running_s=.. restored=<path|none>"
 #   flink-cluster.sh flink ARGS  Flink's command-line client on this cluster (`flink list`, `flink run`, ...)
 #
 # Settings: FLINK_TASKMANAGERS (1), FLINK_TASKMANAGER_SLOTS (1), FLINK_TASKMANAGER_MEMORY (1728m:
@@ -146,15 +146,15 @@ active_job() {
         (.state | IN("FINISHED", "CANCELED", "FAILED") | not))] | sort_by(-.["start-time"]) | .[0].jid // empty'
 }
 
-# "jid=.. state=.. parallelism=.. tasks=RUNNING/TOTAL restored=<path|none>" of the active job.
+# "jid=.. state=.. parallelism=.. tasks=RUNNING/TOTAL running_s=.. restored=<path|none>" of the active job.
 job_line() {
     local jid overview parallelism restored
     jid=$(active_job) || return 1
     overview=$(rest_get /jobs/overview | jq -c --arg jid "$jid" '.jobs[] | select(.jid == $jid)') || return 1
     parallelism=$(rest_get "/jobs/$jid" | jq -r '[.vertices[].parallelism] | max') || return 1
     restored=$(rest_get "/jobs/$jid/checkpoints" | jq -r '.latest.restored.external_path // "none"') || restored=none
-    jq -r --arg p "$parallelism" --arg r "$restored" \
-        '"jid=\(.jid) state=\(.state) parallelism=\($p) tasks=\(.tasks.running)/\(.tasks.total) restored=\($r)"' <<<"$overview"
+    jq -r --arg p "$parallelism" --arg r "$restored" '"jid=\(.jid) state=\(.state) parallelism=\($p)" +
+        " tasks=\(.tasks.running)/\(.tasks.total) running_s=\(.duration / 1000 | floor) restored=\($r)"' <<<"$overview"
 }
 
 # Healthy: the job runs with every one of its tasks running.
@@ -320,7 +320,7 @@ status() {
     local healthy=0 line name names=(flink-jobmanager) i
     if line=$(job_line 2>/dev/null); then
         job_healthy || healthy=1
-        [[ $line =~ state=([A-Z]+)\ parallelism=([0-9]+)\ tasks=([0-9/]+)\ restored=(.*)$ ]]
+        [[ $line =~ state=([A-Z]+)\ parallelism=([0-9]+)\ tasks=([0-9/]+)\ running_s=[0-9]+\ restored=(.*)$ ]]
         local text="cluster, job ${BASH_REMATCH[1]} at parallelism ${BASH_REMATCH[2]}, ${BASH_REMATCH[3]} tasks running"
         [[ ${BASH_REMATCH[4]} == none ]] || text+=", restored ${BASH_REMATCH[4]#file:}"
         printf '%-11s %s\n' flink "$text, dashboard $REST"
