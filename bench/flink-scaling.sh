@@ -51,7 +51,8 @@ run_round() {  # run_round ROUND PARALLELISM: on a fresh cluster of PARALLELISM 
     late=$(($(topic_end events.late) - late0))
     bench_record flink-scaling "p$p" "$(jq -c --argjson r "$round" --argjson late "$late" --argjson p "$p" \
         --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" --argjson n "$EVENTS" \
-        '{round:$r,taskmanagers:$p,late_events:$late,cpu_s:$cpu,cpu_us_per_event:(($cpu * 1e6 / $n) | round)} + .' <<<"$out")"
+        --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        '{round:$r,taskmanagers:$p,late_events:$late,cpu_s:$cpu,cpu_us_per_event:(($cpu * 1e6 / $n) | round),load_average:$load} + .' <<<"$out")"
     ((late == 0)) || die "the job at parallelism $p sent $late of the $EVENTS events to events.late: its speed is not comparable"
     printf '  round %s  parallelism %s on %s TaskManager(s) %10.0f events/s  (%s ms, %s CPU-s in the cluster)\n' \
         "$round" "$p" "$p" "$(jq -r .events_per_s <<<"$out")" "$(jq -r .runtime_ms <<<"$out")" \
