@@ -7,19 +7,23 @@
 #   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
 #      replayed through it, every ClickHouse object compared with an independent oracle; then
-#      every Grafana panel query run on the ClickHouse it loaded
+#      every Grafana panel query run on the ClickHouse it loaded, as the dashboards' read-only
+#      account; the storage tables are kept for stage 8
 #   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
 #      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
 #      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
-#   8. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
-#      partitions refused at start-up; the replay at parallelism 2, a TaskManager killed (-9)
-#      mid-replay, and a rescale 1 -> 2 -> 1 while events flow, each equal to the oracle; recovery
-#      times in $PIPELINE_HOME/test/cluster-results.jsonl
-# Ends with one line "N passed, N failed" over all suites' test cases.
+#   8. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
+#      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
+#   9. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
+#      partitions without idleness refused at start-up; the replay at parallelism 2; one replay
+#      through a rescale 1 -> 2, a TaskManager killed (-9) and a rescale 2 -> 1, each equal to the
+#      oracle; recovery times in $PIPELINE_HOME/test/cluster-results.jsonl
+# Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose cluster (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose modern-clickhouse
+#                                cluster (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,31 +34,44 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose cluster)
+ALL_STAGES=(unit integration fuzz flink e2e chaos compose modern-clickhouse cluster)
+((${#STAGES[@]})) || STAGES=("${ALL_STAGES[@]}")
 for stage in "${STAGES[@]}"; do
-    [[ " unit integration fuzz flink e2e chaos compose cluster " == *" $stage "* ]] || die "unknown test stage '$stage'"
+    [[ " ${ALL_STAGES[*]} " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
 
 passed=0
 failed=0
+skipped=0
 failed_suites=()
 
-# record SUITE PASSED FAILED
+# record SUITE PASSED FAILED [SKIPPED]
 record() {
-    passed=$((passed + $2)); failed=$((failed + $3))
-    printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
+    passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + ${4:-0}))
+    printf '%-28s %5d passed %5d failed %5d skipped\n' "$1" "$2" "$3" "${4:-0}" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
 }
 
-# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
+# ctest_counts LOG: "TOTAL FAILED SKIPPED" from ctest's closing lines. ctest counts a skipped
+# case (GTEST_SKIP: gtest_discover_tests marks it with SKIP_REGULAR_EXPRESSION) in the total
+# and not as failed, and lists it under "The following tests did not run" as (Skipped) or
+# (Disabled): those are taken out of the passed ones.
+ctest_counts() {
+    local total fails skips
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$1" | tail -n 1)
+    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$1" | tail -n 1)
+    skips=$(grep -cE '^[[:space:]]*[0-9]+ - .* \((Skipped|Disabled)\)$' "$1" || true)
+    echo "${total:--} ${fails:-0} ${skips:-0}"
+}
+
+# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing lines.
 ctest_suite() {
-    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails
+    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails skips
     log "running $name (ctest -L $label)"
     ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
-    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
-    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$out" | tail -n 1)
-    if [[ -z $total ]]; then record "$name" 0 1; return; fi
-    record "$name" $((total - fails)) "$fails"
+    read -r total fails skips <<<"$(ctest_counts "$out")"
+    if [[ $total == - ]]; then record "$name" 0 1; return; fi
+    record "$name" $((total - fails - skips)) "$fails" "$skips"
 }
 
 # The test stack: its own folder and ports (the usual ones + TEST_PORT_OFFSET, default 20000),
@@ -117,7 +134,7 @@ stage_fuzz() {
 xml_attr() { local v; v=$(grep -o " $1=\"[0-9]*\"" <<<"$2" | grep -o '[0-9]*' || true); echo "${v:-0}"; }
 stage_flink() {
     log "running the Flink job's tests (Maven)"
-    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml head
+    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 skips=0 xml head
     rm -rf "$reports"
     mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || status=$?
     for xml in "$reports"/TEST-*.xml; do
@@ -125,10 +142,11 @@ stage_flink() {
         head=$(grep -m1 -o '<testsuite [^>]*>' "$xml" || true)
         runs=$((runs + $(xml_attr tests "$head")))
         fails=$((fails + $(xml_attr failures "$head") + $(xml_attr errors "$head")))
+        skips=$((skips + $(xml_attr skipped "$head")))
     done
     # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
     if ((status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
-    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails - skips)) "$fails" "$skips"; fi
 }
 
 # 5. End to end, on a fresh test stack started the way users start theirs; then every Grafana
@@ -138,10 +156,15 @@ stage_e2e() {
     trap stop_test_stack EXIT
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
+    rm -rf "$E2E_TABLES"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
-            ctest_suite "end-to-end" e2e
-        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
+            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK ctest_suite "end-to-end" e2e
+        # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
+            ctest_suite "dashboard queries" dashboard
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE "$ROOT_DIR/tests/modern-clickhouse/dump-tables.sh" analytics "$E2E_TABLES" \
+            || warn "could not keep the end-to-end tables for the modern-ClickHouse stage"
     else
         record "end-to-end" 0 1
     fi
@@ -180,7 +203,21 @@ stage_compose() {
     record "compose checks" "$ok" "$failures"
 }
 
-# 8. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
+# 8. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
+#    of its own on the test ports, so it runs after the test stack is down), row for row.
+E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 8
+stage_modern-clickhouse() {
+    log "modern ClickHouse: the project's SQL on chDB (ClickHouse 26.x) and on 18.16"
+    local status=0 ok failures out="$TEST_HOME/modern-clickhouse.log"
+    test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" E2E_TABLES="$E2E_TABLES" \
+        "$ROOT_DIR/tests/modern-clickhouse/run.sh" 2>&1 | tee "$out" || status=$?
+    ok=$(grep -c '^ok ' "$out" || true)
+    failures=$(grep -c '^FAIL ' "$out" || true)
+    ((status == 0 || failures > 0)) || failures=1
+    record "modern clickhouse" "$ok" "$failures"
+}
+
+# 9. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
 #    rescales the test stack through the chaos test's control script, here with FLINK_TASKMANAGERS=2.
 stage_cluster() {
     log "cluster: Flink as a standalone cluster (1 JobManager, 2 TaskManagers) on the test stack"
@@ -206,5 +243,5 @@ echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
 cat "$REPORT"
 ((${#failed_suites[@]} == 0)) || echo "failing: ${failed_suites[*]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))
