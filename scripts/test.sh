@@ -18,11 +18,15 @@
 #   8. the docker compose file: parses, names every service, ports, shared build scripts
 #   9. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
 #      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
+#  10. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
+#      partitions without idleness refused at start-up; the replay at parallelism 2; one replay
+#      through a rescale 1 -> 2, a TaskManager killed (-9) and a rescale 2 -> 1, each equal to the
+#      oracle; recovery times in $PIPELINE_HOME/test/cluster-results.jsonl
 # Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
 #   ./pipeline test [stage...]   stages: unit integration fuzz tracker flink e2e browser chaos compose
-#                                modern-clickhouse (default: all; browser runs on the e2e stage's
-#                                stack when both run)
+#                                modern-clickhouse cluster (default: all; browser runs on the e2e
+#                                stage's stack when both run)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -33,7 +37,7 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-ALL_STAGES=(unit integration fuzz tracker flink e2e browser chaos compose modern-clickhouse)
+ALL_STAGES=(unit integration fuzz tracker flink e2e browser chaos compose modern-clickhouse cluster)
 ((${#STAGES[@]})) || STAGES=("${ALL_STAGES[@]}")
 for stage in "${STAGES[@]}"; do
     [[ " ${ALL_STAGES[*]} " == *" $stage "* ]] || die "unknown test stage '$stage'"
@@ -268,6 +272,24 @@ stage_modern-clickhouse() {
     failures=$(grep -c '^FAIL ' "$out" || true)
     ((status == 0 || failures > 0)) || failures=1
     record "modern clickhouse" "$ok" "$failures"
+}
+
+# 9. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
+#    rescales the test stack through the chaos test's control script, here with FLINK_TASKMANAGERS=2.
+stage_cluster() {
+    log "cluster: Flink as a standalone cluster (1 JobManager, 2 TaskManagers) on the test stack"
+    local results="$TEST_HOME/cluster-results.jsonl"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    rm -f "$results"
+    write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
+    FLINK_TASKMANAGERS=2 CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA ctest_suite "flink cluster" cluster
+    echo "== Flink cluster rounds (seconds from the fault or the start of the replay; $results) =="
+    "$TEST_HOME/chaos-ctl.sh" report "$results"
+    "$TEST_HOME/chaos-ctl.sh" down || true
+    trap - EXIT
 }
 
 "$ROOT_DIR/scripts/install-deps.sh" all
