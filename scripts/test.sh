@@ -274,7 +274,7 @@ stage_modern-clickhouse() {
     record "modern clickhouse" "$ok" "$failures"
 }
 
-# 9. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
+# 10. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
 #    rescales the test stack through the chaos test's control script, here with FLINK_TASKMANAGERS=2.
 stage_cluster() {
     log "cluster: Flink as a standalone cluster (1 JobManager, 2 TaskManagers) on the test stack"
