@@ -2,7 +2,6 @@ package io.github.pipeline.analytics;
 
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.functions.ConversionFunction;
-import io.github.pipeline.analytics.functions.DeduplicateFunction;
 import io.github.pipeline.analytics.functions.DeduplicateOperator;
 import io.github.pipeline.analytics.functions.EventsPerTypeFunction;
 import io.github.pipeline.analytics.functions.LocalWindowCountOperator;
@@ -84,7 +83,7 @@ public final class AnalyticsJob {
         SingleOutputStreamOperator<Event> onTime = valid
                 .keyBy(e -> e.eventId, Utf8StringTypeInfo.INSTANCE)
                 .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
-                        new DeduplicateOperator(new DeduplicateFunction(config.dedupTtlMs)))
+                        new DeduplicateOperator(config.dedupTtlMs))
                 .uid("dedup-late");
 
         // Plain counts are summed locally first, so the shuffle carries partial counts, not every event.
@@ -130,7 +129,7 @@ public final class AnalyticsJob {
         // User days come from the sessionizer, which holds the same per-user state (one lookup per event).
         DataStream<UserDayRecord> userDays = clean.getSideOutput(SessionizeOperator.USER_DAYS);
 
-        DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateFunction.LATE);
+        DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateOperator.LATE);
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteInvalidFunction.DEAD_LETTERS);
 
         sink(clean, Output.EVENTS, sinks, config);

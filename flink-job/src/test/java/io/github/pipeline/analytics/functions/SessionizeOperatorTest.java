@@ -52,13 +52,11 @@ class SessionizeOperatorTest {
      */
     private static void assertOnlyFirstDaysLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h,
                                                 long firstTs, String... users) throws Exception {
-        assertEquals(users.length, h.numKeyedStateEntries(), "one state entry per user");
+        assertEquals(users.length, h.numKeyedStateEntries(), "one state entry per user: its first day");
         for (String user : users) {
-            UserSessionState u = ((SessionizeOperator) h.getOperator()).stateOf(user);
-            assertEquals(TimeBuckets.dayStart(firstTs), u.firstDay, user);
-            assertEquals(null, u.session, user);
-            assertEquals(null, u.buffer, user);
-            assertEquals(null, u.day, user);
+            SessionizeOperator op = (SessionizeOperator) h.getOperator();
+            assertEquals(TimeBuckets.dayStart(firstTs), op.firstDayOf(user), user);
+            assertEquals(null, op.stateOf(user), user + ": session, buffer and day are gone");
         }
         assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
         assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
@@ -104,11 +102,11 @@ class SessionizeOperatorTest {
             h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
             h.processWatermark(ts);   // each event is processed (leaves its buffer) before the next arrives
         }
-        // the provisional timer aside, one event-time timer: the lazily re-armed close check
-        assertEquals(1, h.numEventTimeTimers());
+        // two event-time timers: the lazily re-armed close check and the day's end
+        assertEquals(2, h.numEventTimeTimers());
         long last = T + (n - 1) * 60_000L;
         h.processWatermark(last + GAP - 1);
-        assertEquals(1, h.numEventTimeTimers(), "still open one ms before last + gap");
+        assertEquals(2, h.numEventTimeTimers(), "still open one ms before last + gap");
         h.processWatermark(last + GAP);
         assertEquals(List.of(session("u", T, last, n, n, 0, 1)), finals(h));
         h.processWatermark(Long.MAX_VALUE);   // the user's day ends too
@@ -285,7 +283,7 @@ class SessionizeOperatorTest {
         }
         assertEquals(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"), order);
         assertEquals(11, h.extractOutputValues().size());
-        assertEquals(2, h.numEventTimeTimers(), "then only the close check of each user's session");
+        assertEquals(4, h.numEventTimeTimers(), "then the close check and the day end of each user");
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(java.util.Set.of(session("u", T, T + 9_000, 10, 10, 0, 1), session("v", T + 500, T + 500, 1, 0, 0, 0)),
                 new java.util.HashSet<>(finals(h)));
@@ -294,7 +292,7 @@ class SessionizeOperatorTest {
     }
 
     @Test
-    void closeChecksStayOutOfTheDrainQueue() throws Exception {
+    void closeChecksAndDayEndsAreFlinkTimersNotDrainQueueEntries() throws Exception {
         var op = new SessionizeOperator(GAP, STEPS, 2_000);
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(op, e -> e.userId, Types.STRING);
         h.open();
@@ -302,8 +300,8 @@ class SessionizeOperatorTest {
             h.processElement(ev("e" + u, "u" + u, "page_view", "", T + u), T + u);
         }
         h.processWatermark(T + 10);   // five open sessions, nothing buffered
-        assertEquals(5, op.drainQueueSize(), "the drain queue holds each user's day end, no close check");
-        assertEquals(5, h.numEventTimeTimers(), "one close check per open session, in its own timer service");
+        assertEquals(0, op.drainQueueSize(), "the drain queue holds buffered events only: nothing per user on the heap");
+        assertEquals(10, h.numEventTimeTimers(), "a close check per open session and an end per open day");
         h.close();
     }
 
@@ -371,7 +369,7 @@ class SessionizeOperatorTest {
         var h = harness();
         h.processElement(ev("1", "u", "click", "", T), T);
         h.processWatermark(T);
-        assertEquals(1, h.numKeyedStateEntries(), "session and day in one state entry: one lookup per event");
+        assertEquals(2, h.numKeyedStateEntries(), "session and day in one state entry (one lookup per event), the first day in its own");
         h.processWatermark(later - GAP - 1);   // session closed, day final
         h.processElement(ev("2", "u", "click", "", later), later);
         h.processWatermark(Long.MAX_VALUE);

@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.it;
 
 import io.github.pipeline.analytics.AnalyticsJob;
+import io.github.pipeline.analytics.ExecutionEnvironments;
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.CleanEvent;
 import io.github.pipeline.analytics.model.ConversionRecord;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +54,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Replays the Taobao sample (testdata/, 4,321 rows of 43 users) through the whole job on a MiniCluster with
  * parallelism 2, keeps the highest version per key of every output, and compares every row with values
- * computed here, independently of the job's classes, from the CSV lines.
+ * computed here, independently of the job's classes, from the CSV lines. The job runs on the state backend
+ * it runs on in production (RocksDB, {@link ExecutionEnvironments#applyStateBackend}); one test runs the
+ * heap backend too.
  */
 class SampleReplayTest {
     private static final String FILE = "taobao-user-behavior-sample.csv";
@@ -125,11 +130,16 @@ class SampleReplayTest {
     }
 
     private static JobConfig config() {
+        return config("rocksdb");
+    }
+
+    private static JobConfig config(String stateBackend) {
         return JobConfig.of(Map.of(
                 "PARALLELISM", "2",
                 "IDLE_FLUSH", "0", // a bounded replay must not be flushed by wall-clock pauses
                 "FUNNEL_STEPS", String.join(",", STEPS),
-                "PROVISIONAL_INTERVAL", "100 ms"));
+                "PROVISIONAL_INTERVAL", "100 ms",
+                "STATE_BACKEND", stateBackend));
     }
 
     private static DataGeneratorSource<ParsedRecord> source(RateLimiterStrategy rate) {
@@ -139,23 +149,36 @@ class SampleReplayTest {
     }
 
     private static StreamExecutionEnvironment env(Configuration conf) {
+        return env(conf, config(), 2);
+    }
+
+    private static StreamExecutionEnvironment env(Configuration conf, JobConfig config, int parallelism) {
+        ExecutionEnvironments.applyStateBackend(config, conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         env.setMaxParallelism(128);
         return env;
     }
 
-    @Test
-    void uninterruptedReplayMatchesIndependentExpectations() throws Exception {
-        StreamExecutionEnvironment env = env(new Configuration());
-        AnalyticsJob.build(env, config(), source(RateLimiterStrategy.noOp()), new CollectingSinks());
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "hashmap"})
+    void uninterruptedReplayMatchesIndependentExpectations(String stateBackend) throws Exception {
+        JobConfig config = config(stateBackend);
+        StreamExecutionEnvironment env = env(new Configuration(), config, 2);
+        AnalyticsJob.build(env, config, source(RateLimiterStrategy.noOp()), new CollectingSinks());
         env.execute("sample-replay");
         assertOutputs();
     }
 
+    /**
+     * Stopped with a savepoint at parallelism 1 and resumed at 2: every keyed state (ids, sessions, first
+     * days, windows, and the timers and expiry lists with them) moves to the subtask that owns its key group
+     * now, and the final outputs are the same as an uninterrupted run's.
+     */
     @Test
-    void stopWithSavepointAndResumeGivesTheSameFinalOutputs(@TempDir Path savepoints) throws Exception {
-        StreamExecutionEnvironment env1 = env(new Configuration());
+    void stopWithSavepointAtParallelism1AndResumeAt2GivesTheSameFinalOutputs(@TempDir Path savepoints)
+            throws Exception {
+        StreamExecutionEnvironment env1 = env(new Configuration(), config(), 1);
         AnalyticsJob.build(env1, config(), source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
         JobClient client = env1.executeAsync("sample-replay-part-1");
         long deadline = System.currentTimeMillis() + 60_000;
