@@ -13,8 +13,9 @@ jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
 # The C++ programs' libraries come with the build list.
 runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
-# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines.
-test_pkgs=(clang libclang-rt-14-dev docker-compose jq)
+# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
+# gnuplot (without X) for the soak benchmark's chart.
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq gnuplot-nox)
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;

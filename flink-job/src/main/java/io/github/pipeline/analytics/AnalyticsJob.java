@@ -40,14 +40,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * source (parse once, per-partition idle-flush watermarks)
- *   -> route-invalid ---------------------------------------------> dead letters
- *   -> keyBy(event_id) dedup-late (first copy wins, then late?) ---> late events
+ *   -> route-invalid ------------------------------------------------> dead letters
+ *   -> keyBy(event_id) deduplicate-late (first copy wins, then late?) -> late events
  *        -> count locally -> keyBy(minute|type) events-per-type
  *        -> page_view only: count locally -> keyBy(minute|page) page-views
  *                           keyBy(minute|page) unique-users-per-page
  *        -> page_view/purchase: keyBy(minute) conversion
- *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions,
- *                                                         user days (retention input)
+ *        -> keyBy(user) sessions-and-days (event-time order) -> clean events, sessions,
+ *                                                                user days (retention input)
  * </pre>
  */
 public final class AnalyticsJob {
@@ -84,7 +84,7 @@ public final class AnalyticsJob {
                 .keyBy(e -> e.eventId, Utf8StringTypeInfo.INSTANCE)
                 .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
                         new DeduplicateOperator(config.dedupTtlMs))
-                .uid("dedup-late");
+                .uid("deduplicate-late");
 
         // Plain counts are summed locally first, so the shuffle carries partial counts, not every event.
         SingleOutputStreamOperator<EventsPerTypeRecord> eventsPerType = onTime
@@ -123,7 +123,7 @@ public final class AnalyticsJob {
                 .keyBy(e -> e.userId, Utf8StringTypeInfo.INSTANCE)
                 .transform("Sessions and user days in event-time order", TypeInformation.of(CleanEvent.class),
                         new SessionizeOperator(config.sessionGapMs, config.funnelSteps, interval))
-                .uid("sessionize");
+                .uid("sessions-and-days");
 
         DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeOperator.SESSIONS);
         // User days come from the sessionizer, which holds the same per-user state (one lookup per event).

@@ -13,6 +13,7 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
 import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -106,6 +107,12 @@ public final class ExecutionEnvironments {
             if (!config.rocksDbDir.isEmpty()) {
                 conf.set(RocksDBOptions.LOCAL_DIRECTORIES, config.rocksDbDir);
             }
+            // per state (column family), read on demand: keys, bytes on disk, memtables; and the cache
+            conf.set(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true);
+            conf.set(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.MONITOR_SIZE_ALL_MEM_TABLES, true);
+            conf.set(RocksDBNativeMetricOptions.BLOCK_CACHE_USAGE, true);
         } else {
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
         }

@@ -229,8 +229,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             s = null;
         }
         if (u.day != null && watermark >= u.day.lastMs()) {
-            // unless this wake-up is the day's own end timer, that timer is still pending
-            finishDay(userId, u, now, u.day.lastMs(), drainTimer || fired != u.day.lastMs());
+            finishDay(userId, u, now, u.day.lastMs());
         }
         // One close check per session at a time, re-armed lazily: set to end + gap when none is pending and,
         // when it fires while the session has grown since, moved to the new end + gap. Moving it on every
@@ -338,7 +337,6 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 sessionId = userId + ":" + ts;
             }
             s.end = ts;
-            u.session = s;   // before countDay, which looks at the session's close check
             groupTypes.clear();
             for (; i < n && buffer.get(i).ts == ts; i++) {
                 Event e = buffer.get(i);
@@ -379,7 +377,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         long day = TimeBuckets.dayStart(ts);
         DayState d = u.day;
         if (d != null && d.day != day) {
-            finishDay(userId, u, now, ts, true);
+            finishDay(userId, u, now, ts);
             d = null;
         }
         if (d == null) {
@@ -414,19 +412,13 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     }
 
     /**
-     * Publishes the current day's last change, if any, and drops the day (a queue entry left finds nothing).
-     *
-     * @param timerPending the day's end timer has not fired (the next day started, or another wake-up came
-     *                     first): it goes too, unless the session's close check is due at the same time
-     *                     (Flink keeps one timer per key and time)
+     * Publishes the current day's last change, if any, and drops the day. Its end timer, if it has not fired
+     * yet, is due at this watermark (events are drained only once the watermark has passed them, and the
+     * next day's are after this day's end), so it fires right after, finds no day and does nothing.
      */
-    private void finishDay(String userId, UserSessionState u, long now, long timestamp, boolean timerPending) {
+    private void finishDay(String userId, UserSessionState u, long now, long timestamp) {
         if (u.day.dirty) {
             emitDay(userId, u.day, now, timestamp);
-        }
-        long end = u.day.lastMs();
-        if (timerPending && !(u.session != null && u.session.closeTimer == end)) {
-            closeTimers.deleteEventTimeTimer(VoidNamespace.INSTANCE, end);
         }
         u.day = null;
     }

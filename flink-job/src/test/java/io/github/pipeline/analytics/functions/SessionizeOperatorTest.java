@@ -9,6 +9,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +26,21 @@ class SessionizeOperatorTest {
     private static final List<String> STEPS = List.of("page_view", "click", "purchase");
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness() throws Exception {
+        return harness("hashmap");
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness(String backend)
+            throws Exception {
+        var h = unopened(backend);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> unopened(String backend)
+            throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
                 new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
-        h.open();
+        Harnesses.useBackend(h, backend);
         return h;
     }
 
@@ -52,7 +66,7 @@ class SessionizeOperatorTest {
      */
     private static void assertOnlyFirstDaysLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h,
                                                 long firstTs, String... users) throws Exception {
-        assertEquals(users.length, h.numKeyedStateEntries(), "one state entry per user: its first day");
+        assertEquals(users.length, Harnesses.keyedEntries(h), "one state entry per user: its first day");
         for (String user : users) {
             SessionizeOperator op = (SessionizeOperator) h.getOperator();
             assertEquals(TimeBuckets.dayStart(firstTs), op.firstDayOf(user), user);
@@ -62,9 +76,10 @@ class SessionizeOperatorTest {
         assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
     }
 
-    @Test
-    void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot(String backend) throws Exception {
+        var h = harness(backend);
         long second = T + GAP - 1;    // 30 min - 1 ms later: same session
         long third = second + GAP;    // exactly 30 min later: new session
         h.processElement(ev("1", "u", "page_view", "/a", T), T);
@@ -93,9 +108,10 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void aLongSessionKeepsOneCloseTimerNotOnePerEvent() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aLongSessionKeepsOneCloseTimerNotOnePerEvent(String backend) throws Exception {
+        var h = harness(backend);
         int n = 100;
         for (int i = 0; i < n; i++) {
             long ts = T + i * 60_000L;
@@ -323,9 +339,10 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void bufferedEventsAndOpenSessionSurviveARestore() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void bufferedEventsAndOpenSessionSurviveARestore(String backend) throws Exception {
+        var h = harness(backend);
         h.processElement(ev("a", "u", "page_view", "", T), T);
         h.processWatermark(T);                                      // "a" processed: an open session
         h.processElement(ev("c", "u", "purchase", "", T + 2_000), T + 2_000);
@@ -333,8 +350,7 @@ class SessionizeOperatorTest {
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
-        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
-                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        var restored = unopened(backend);
         restored.initializeState(snapshot);
         restored.open();
         restored.processWatermark(Long.MAX_VALUE);
@@ -346,10 +362,11 @@ class SessionizeOperatorTest {
         restored.close();
     }
 
-    @Test
-    void firstDayIsFinalUnderOutOfOrderInputWithinTheBound() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void firstDayIsFinalUnderOutOfOrderInputWithinTheBound(String backend) throws Exception {
         long day2 = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS;
-        var h = harness();
+        var h = harness(backend);
         h.setProcessingTime(100);
         h.processElement(ev("b", "u", "click", "", day2 + 1_000), day2 + 1_000);
         h.processElement(ev("a", "u", "page_view", "", day2 - 2_000), day2 - 2_000); // previous day, 3 s earlier
@@ -362,14 +379,16 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void theFirstDayOutlivesTheSessionAndTheDay() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theFirstDayOutlivesTheSessionAndTheDay(String backend) throws Exception {
         long day = TimeBuckets.dayStart(T);
         long later = T + 3 * TimeBuckets.DAY_MS;
-        var h = harness();
+        var h = harness(backend);
         h.processElement(ev("1", "u", "click", "", T), T);
         h.processWatermark(T);
-        assertEquals(2, h.numKeyedStateEntries(), "session and day in one state entry (one lookup per event), the first day in its own");
+        assertEquals(2, Harnesses.keyedEntries(h),
+                "session and day in one state entry (one lookup per event), the first day in its own");
         h.processWatermark(later - GAP - 1);   // session closed, day final
         h.processElement(ev("2", "u", "click", "", later), later);
         h.processWatermark(Long.MAX_VALUE);
