@@ -1,5 +1,5 @@
 # The soak benchmark's chart (bench/soak.sh runs it): six panels over the run's minutes.
-#   gnuplot -e "samples='S.tsv'; checkpoints='C.tsv'; freshness='F.tsv'; out='X.png'; title='...'" bench/soak.gnuplot
+#   gnuplot -e "samples='S.tsv'; checkpoints='C.tsv'; freshness='F.tsv'; out='X.png'; minutes=30; title='...'" bench/soak.gnuplot
 # The TSV files have a header line; their columns are those soak.sh writes.
 set terminal pngcairo size 1500,1050 font "DejaVu Sans,10"
 set output out
@@ -8,6 +8,7 @@ set datafile missing "NaN"
 set key autotitle columnhead top left opaque
 set grid
 set xlabel "minutes"
+set xrange [0:minutes]
 set multiplot layout 3,2 title title font ",13"
 min(t) = t / 60.0
 

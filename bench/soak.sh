@@ -17,7 +17,8 @@
 #   - every checkpoint completes within 10 s (none fails, at least one completes per 20 s), and
 #   - GC takes under 5 % of wall-clock time.
 # Draws the samples with gnuplot (bench/soak.gnuplot): $PIPELINE_HOME/soak/<run>-<backend>.png,
-# next to the samples as TSV files.
+# next to the samples as TSV files; on RocksDB also each state's keys and bytes at the end
+# (<run>-rocksdb.state.tsv, from the job's RocksDB metrics).
 #   Settings: SOAK_RATE (5000), SOAK_DURATION (1800 s), SOAK_SAMPLE_S (30), SOAK_FRESHNESS_S (5),
 #             STATE_BACKEND (rocksdb), FLINK_JAVA_OPTS (scripts/lib.sh), EMULATOR_* (the shoppers)
 set -euo pipefail
@@ -31,7 +32,7 @@ export STATE_BACKEND=${STATE_BACKEND:-rocksdb}
 OUT="$PIPELINE_HOME/soak"
 NAME="$BENCH_RUN_ID-$STATE_BACKEND"
 SAMPLES="$OUT/$NAME.samples.tsv" CHECKPOINTS="$OUT/$NAME.checkpoints.tsv" FRESHNESS="$OUT/$NAME.freshness.tsv"
-CHART="$OUT/$NAME.png"
+CHART="$OUT/$NAME.png" STATES="$OUT/$NAME.state.tsv"
 REST="http://127.0.0.1:$FLINK_REST_PORT"
 NOTE="emulator, gateway, Kafka, Flink (parallelism 1, $STATE_BACKEND) and ClickHouse all run on this machine and share its $NPROC cores"
 mkdir -p "$OUT"
@@ -75,6 +76,22 @@ new_checkpoints() {
     failed_checkpoints=$(jq -r '.counts.failed' <<<"$stats")
 }
 
+# state_metrics: per state (RocksDB column family) the estimated keys, bytes in its files and in
+# memory, from the native metrics the job enables (summed over subtasks), as a TSV file.
+state_metrics() {
+    local jid vid ids id
+    jid=$(curl -fsS --max-time 5 "$REST/jobs/overview" | jq -r '[.jobs[] | select(.state=="RUNNING")][0].jid // empty') || return 0
+    [[ -n $jid ]] || return 0
+    printf 'metric\tsum\n' >"$STATES"
+    for vid in $(curl -fsS --max-time 5 "$REST/jobs/$jid" | jq -r '.vertices[].id'); do
+        ids=$(curl -fsS --max-time 5 "$REST/jobs/$jid/vertices/$vid/subtasks/metrics" \
+            | jq -r '[.[].id | select(test("\\.rocksdb_(estimate-num-keys|total-sst-files-size|estimate-live-data-size|size-all-mem-tables)$"))] | join(",")')
+        [[ -n $ids ]] || continue
+        curl -fsS --max-time 10 "$REST/jobs/$jid/vertices/$vid/subtasks/metrics?get=$ids&agg=sum" \
+            | jq -r '.[] | [.id, .sum] | @tsv' >>"$STATES"
+    done
+}
+
 sample() {
     local t=$1 fpid kpid heap gc frss krss state ckpt lag
     fpid=$(running_pid flink || true); kpid=$(running_pid kafka || true)
@@ -108,11 +125,12 @@ while (( (t = SECONDS - t0) < DURATION )); do
     if ((t >= next_fresh)); then freshness "$t"; next_fresh=$((t + FRESHNESS_S)); fi
     if ((t >= next_sample)); then
         sample "$t"; next_sample=$((t + SAMPLE_S))
-        log "  $(tail -n 1 "$SAMPLES" | awk '{printf "t=%ss heap %s MiB, rss %s MiB, rocksdb %s MiB, checkpoints %s MiB, lag %s / %s", $1, $2, $4, $6, $7, $8, $9}'), freshness $(tail -n 1 "$FRESHNESS" | cut -f2)s"
+        log "  $(tail -n 1 "$SAMPLES" | awk '{printf "t=%ss heap %s MiB, rss %s MiB, rocksdb %s MiB, checkpoints %s MiB, lag %s / %s", $1, $2, $4, $6, $7, $8, $9}'), freshness $(tail -n +2 "$FRESHNESS" | tail -n 1 | cut -f2)s"
     fi
     sleep 1
 done
 sample "$DURATION"
+[[ $STATE_BACKEND == rocksdb ]] && state_metrics
 accepted1=$(gateway_metric gateway_events_accepted_total || echo 0)
 simulate_stop
 actual=$(((accepted1 - accepted0) / DURATION))
@@ -148,7 +166,7 @@ verdict=$(jq -cn --arg backend "$STATE_BACKEND" --argjson rate "$RATE" --argjson
 bench_record soak run "$verdict"
 log "soak verdict: $verdict"
 
-gnuplot -e "samples='$SAMPLES'; checkpoints='$CHECKPOINTS'; freshness='$FRESHNESS'; out='$CHART'" \
+gnuplot -e "samples='$SAMPLES'; checkpoints='$CHECKPOINTS'; freshness='$FRESHNESS'; out='$CHART'; minutes=$DURATION/60.0" \
     -e "title='soak: $actual events/s for $((DURATION / 60)) min, Flink on $STATE_BACKEND (run $BENCH_RUN_ID)'" \
     "$ROOT_DIR/bench/soak.gnuplot" || warn "gnuplot failed: no chart"
 [[ -f $CHART ]] && log "chart: $CHART"

@@ -128,8 +128,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     @Override
     public void open() throws Exception {
         super.open();
-        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
-                TypeInformation.of(UserSessionState.class)));
+        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME, UserSessionStateSerializer.INSTANCE));
         firstDays = getPartitionedState(new ValueStateDescriptor<>(FIRST_DAY_STATE, Types.LONG));
         closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE, this);
         cleanRecord = new StreamRecord<>(null);

@@ -5,10 +5,9 @@ import io.github.pipeline.analytics.model.Event;
 import java.util.List;
 
 /**
- * Everything {@link SessionizeOperator} keeps for one user, in one value state so that an event or a timer
- * costs one state lookup, not one per piece (sessions and user days used to be two keyed operators with a
- * state each). Flink POJO; {@code List<Event>} (interface type, concrete element type) gets Flink's own list
- * serializer, not Kryo.
+ * Everything {@link SessionizeOperator} keeps for one user while something is open, in one value state so
+ * that an event or a timer costs one state lookup, not one per piece. Written and read by
+ * {@link UserSessionStateSerializer}.
  *
  * <p>Cleared once the user has no open session, no buffered events and no open day; the first day, which
  * retention needs for good, is a state of its own (8 bytes per user).

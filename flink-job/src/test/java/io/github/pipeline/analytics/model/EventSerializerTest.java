@@ -1,18 +1,13 @@
 package io.github.pipeline.analytics.model;
 
-import io.github.pipeline.analytics.functions.UserSessionState;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.CompositeType;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.java.typeutils.ListTypeInfo;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -45,22 +40,10 @@ class EventSerializerTest {
     }
 
     @Test
-    void flinkUsesItForEventsAndForEventsInsideState() throws Exception {
+    void flinkUsesItForEvents() {
         TypeInformation<Event> info = TypeInformation.of(Event.class);
         assertInstanceOf(EventTypeInfo.class, info);
         assertInstanceOf(EventSerializer.class, info.createSerializer(new SerializerConfigImpl()));
-
-        // the sessionizer's state: a POJO holding List<Event>; its elements must go through EventSerializer
-        TypeInformation<?> buffer = ((CompositeType<?>) TypeInformation.of(UserSessionState.class)).getTypeAt("buffer");
-        assertInstanceOf(EventTypeInfo.class, ((ListTypeInfo<?>) buffer).getElementTypeInfo(),
-                "UserSessionState's buffer elements: " + buffer);
-        TypeSerializer<UserSessionState> state =
-                TypeInformation.of(UserSessionState.class).createSerializer(new SerializerConfigImpl());
-        UserSessionState u = new UserSessionState();
-        u.buffer = new ArrayList<>(List.of(new Event("a", "u", "click", "", 1L, null)));
-        u.drainTimer = 1L;
-        UserSessionState back = roundTrip(state, u);
-        assertEquals(u.buffer, back.buffer);
     }
 
     @Test
