@@ -100,8 +100,8 @@ sample() {
     state=$(du_mib "$DATA_DIR/flink-rocksdb"); ckpt=$(du_mib "$DATA_DIR/flink-checkpoints")
     lag=$(group_offsets || echo "NaN NaN")
     new_checkpoints || true
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$heap" "$gc" "$frss" "$krss" "$state" "$ckpt" \
-        "${lag// /$'\t'}" "$failed_checkpoints" >>"$SAMPLES"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$t" "$heap" "$gc" "$frss" "$krss" "$state" "$ckpt" \
+        "${lag// /$'\t'}" "$failed_checkpoints" "$(cut -d' ' -f1 /proc/loadavg)" >>"$SAMPLES"
 }
 
 freshness() {
@@ -112,7 +112,7 @@ freshness() {
 }
 
 # --- the run ----------------------------------------------------------------------------------
-printf 't_s\theap_mib\tgc_s\tflink_rss_mib\tkafka_rss_mib\trocksdb_mib\tcheckpoints_mib\tflink_lag\tclickhouse_lag\tfailed_checkpoints\n' >"$SAMPLES"
+printf 't_s\theap_mib\tgc_s\tflink_rss_mib\tkafka_rss_mib\trocksdb_mib\tcheckpoints_mib\tflink_lag\tclickhouse_lag\tfailed_checkpoints\tload1\n' >"$SAMPLES"
 printf 't_s\tid\tduration_ms\tstate_mib\tcheckpointed_mib\n' >"$CHECKPOINTS"
 printf 't_s\tfreshness_s\n' >"$FRESHNESS"
 trap stack_down EXIT
@@ -150,13 +150,18 @@ gc_pct=$(awk -v s="$last_from" 'NR > 1 && $3 != "NaN" {if ($1 <= s || t0 == "") 
     END {print (t1 > t0 ? (g1 - g0) / (t1 - t0) * 100 : "null")}' "$SAMPLES")
 gc_all=$(awk 'NR == 2 {t0 = $1; g0 = $3} NR > 1 && $3 != "NaN" {t1 = $1; g1 = $3} END {print (t1 > t0 ? (g1 - g0) / (t1 - t0) * 100 : "null")}' "$SAMPLES")
 last_row=$(tail -n 1 "$SAMPLES")
+# the machine's load average (1 min) over each third: these machines are shared
+load_first=$(awk -v e="$third" 'NR > 1 && $1 < e {s += $11; n++} END {print (n ? s / n : "null")}' "$SAMPLES")
+load_last=$(awk -v s="$last_from" 'NR > 1 && $1 >= s {t += $11; n++} END {print (n ? t / n : "null")}' "$SAMPLES")
 verdict=$(jq -cn --arg backend "$STATE_BACKEND" --argjson rate "$RATE" --argjson actual "$actual" --argjson d "$DURATION" \
     --argjson ff "$fresh_first" --argjson fl "$fresh_last" --argjson cm "$ckpt_max" --argjson cn "$ckpt_count" \
-    --argjson failed "$failed" --argjson gc "$gc_pct" --argjson gc_all "$gc_all" --arg last "$last_row" '
+    --argjson failed "$failed" --argjson gc "$gc_pct" --argjson gc_all "$gc_all" --arg last "$last_row" \
+    --argjson lf "$load_first" --argjson ll "$load_last" '
     ($last | split("\t")) as $r
     | {state_backend:$backend, target_rate:$rate, actual_rate:$actual, seconds:$d,
        freshness_p95_s:{first_third:$ff, last_third:$fl}, checkpoints_last_third:{count:$cn, slowest_ms:$cm},
        checkpoints_failed_last_third:$failed, gc_percent:{last_third:$gc, whole_run:$gc_all},
+       load_average:{first_third:$lf, last_third:$ll},
        at_the_end:{heap_mib:$r[1], flink_rss_mib:$r[3], rocksdb_mib:$r[5], checkpoints_mib:$r[6],
                    flink_lag:$r[7], clickhouse_lag:$r[8]}}
     | .freshness_held = ($ff != null and $fl != null and $fl <= 1.5 * $ff)
@@ -172,7 +177,7 @@ gnuplot -e "samples='$SAMPLES'; checkpoints='$CHECKPOINTS'; freshness='$FRESHNES
 [[ -f $CHART ]] && log "chart: $CHART"
 
 bench_summary soak "soak $STATE_BACKEND: freshness p95, last third vs first" "$fresh_first" "$fresh_last" "<=1.5" s \
-    "$actual ev/s for ${DURATION}s; samples every ${FRESHNESS_S}s; $NOTE"
+    "$actual ev/s for ${DURATION}s; samples every ${FRESHNESS_S}s; load average $load_first then $load_last; $NOTE"
 bench_summary soak "soak $STATE_BACKEND: slowest checkpoint, last third" null "$ckpt_max" "<=10000" ms \
     "$ckpt_count checkpoints completed in the last third (at least one per 20 s needed), $failed failed; $NOTE"
 bench_summary soak "soak $STATE_BACKEND: GC share of wall time, last third" null "$gc_pct" "<=5" % \
