@@ -71,8 +71,7 @@ new_checkpoints() {
         | [((.latest_ack_timestamp - $t0) / 1000 | floor), .id, .end_to_end_duration,
            (.state_size / 1048576 * 10 | round / 10), (.checkpointed_size / 1048576 * 10 | round / 10)] | @tsv' \
         <<<"$stats" | sort -n -k2 >>"$CHECKPOINTS"
-    last_checkpoint=$(tail -n 1 "$CHECKPOINTS" | awk '{print ($2 == "" ? 0 : $2)}')
-    last_checkpoint=${last_checkpoint:-0}
+    last_checkpoint=$(awk 'NR > 1 {id = $2} END {print id + 0}' "$CHECKPOINTS")
     failed_checkpoints=$(jq -r '.counts.failed' <<<"$stats")
 }
 

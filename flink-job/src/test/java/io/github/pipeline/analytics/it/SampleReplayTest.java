@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
@@ -148,10 +149,6 @@ class SampleReplayTest {
         return new DataGeneratorSource<>(gen, lines.size(), rate, TypeInformation.of(ParsedRecord.class));
     }
 
-    private static StreamExecutionEnvironment env(Configuration conf) {
-        return env(conf, config(), 2);
-    }
-
     private static StreamExecutionEnvironment env(Configuration conf, JobConfig config, int parallelism) {
         ExecutionEnvironments.applyStateBackend(config, conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -171,15 +168,19 @@ class SampleReplayTest {
     }
 
     /**
-     * Stopped with a savepoint at parallelism 1 and resumed at 2: every keyed state (ids, sessions, first
-     * days, windows, and the timers and expiry lists with them) moves to the subtask that owns its key group
-     * now, and the final outputs are the same as an uninterrupted run's.
+     * Stopped with a (canonical) savepoint at parallelism 1 and resumed at 2: every keyed state (ids,
+     * sessions, first days, windows, and the timers and expiry lists with them) moves to the subtask that
+     * owns its key group now, and the final outputs are the same as an uninterrupted run's. Also from the
+     * heap backend to RocksDB: a canonical savepoint is how state moves between backends (their
+     * checkpoints do not restore on each other).
      */
-    @Test
-    void stopWithSavepointAtParallelism1AndResumeAt2GivesTheSameFinalOutputs(@TempDir Path savepoints)
-            throws Exception {
-        StreamExecutionEnvironment env1 = env(new Configuration(), config(), 1);
-        AnalyticsJob.build(env1, config(), source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"rocksdb, rocksdb", "hashmap, rocksdb"})
+    void stopWithSavepointAtParallelism1AndResumeAt2GivesTheSameFinalOutputs(
+            String fromBackend, String toBackend, @TempDir Path savepoints) throws Exception {
+        JobConfig from = config(fromBackend), to = config(toBackend);
+        StreamExecutionEnvironment env1 = env(new Configuration(), from, 1);
+        AnalyticsJob.build(env1, from, source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
         JobClient client = env1.executeAsync("sample-replay-part-1");
         long deadline = System.currentTimeMillis() + 60_000;
         while (CollectingSinks.records(Output.EVENTS).size() < 600 && System.currentTimeMillis() < deadline) {
@@ -192,8 +193,8 @@ class SampleReplayTest {
 
         Configuration conf = new Configuration();
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        StreamExecutionEnvironment env2 = env(conf);
-        AnalyticsJob.build(env2, config(), source(RateLimiterStrategy.noOp()), new CollectingSinks());
+        StreamExecutionEnvironment env2 = env(conf, to, 2);
+        AnalyticsJob.build(env2, to, source(RateLimiterStrategy.noOp()), new CollectingSinks());
         env2.execute("sample-replay-part-2");
         int after = CollectingSinks.records(Output.EVENTS).size() - before;
         assertTrue(after < rows.size(), "the second run resumed (" + after + " clean events), it did not start over");
