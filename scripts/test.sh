@@ -7,15 +7,19 @@
 #   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
 #      replayed through it, every ClickHouse object compared with an independent oracle; then
-#      every Grafana panel query run on the ClickHouse it loaded
+#      every Grafana panel query run on the ClickHouse it loaded, as the dashboards' read-only
+#      account; the storage tables are kept for stage 8
 #   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
 #      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
 #      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
+#   8. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
+#      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
 # Ends with one line "N passed, N failed" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose modern-clickhouse
+#                                (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -26,9 +30,10 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose)
+ALL_STAGES=(unit integration fuzz flink e2e chaos compose modern-clickhouse)
+((${#STAGES[@]})) || STAGES=("${ALL_STAGES[@]}")
 for stage in "${STAGES[@]}"; do
-    [[ " unit integration fuzz flink e2e chaos compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
+    [[ " ${ALL_STAGES[*]} " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
 
 passed=0
@@ -134,10 +139,15 @@ stage_e2e() {
     trap stop_test_stack EXIT
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
+    rm -rf "$E2E_TABLES"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
             ctest_suite "end-to-end" e2e
-        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
+        # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
+            ctest_suite "dashboard queries" dashboard
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE "$ROOT_DIR/tests/modern-clickhouse/dump-tables.sh" analytics "$E2E_TABLES" \
+            || warn "could not keep the end-to-end tables for the modern-ClickHouse stage"
     else
         record "end-to-end" 0 1
     fi
@@ -174,6 +184,20 @@ stage_compose() {
     # A script that stopped early without a FAIL line still counts as one failure.
     ((status == 0 || failures > 0)) || failures=1
     record "compose checks" "$ok" "$failures"
+}
+
+# 8. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
+#    of its own on the test ports, so it runs after the test stack is down), row for row.
+E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 8
+stage_modern-clickhouse() {
+    log "modern ClickHouse: the project's SQL on chDB (ClickHouse 26.x) and on 18.16"
+    local status=0 ok failures out="$TEST_HOME/modern-clickhouse.log"
+    test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" E2E_TABLES="$E2E_TABLES" \
+        "$ROOT_DIR/tests/modern-clickhouse/run.sh" 2>&1 | tee "$out" || status=$?
+    ok=$(grep -c '^ok ' "$out" || true)
+    failures=$(grep -c '^FAIL ' "$out" || true)
+    ((status == 0 || failures > 0)) || failures=1
+    record "modern clickhouse" "$ok" "$failures"
 }
 
 "$ROOT_DIR/scripts/install-deps.sh" all
