@@ -1,9 +1,8 @@
 package io.github.pipeline.analytics.functions;
 
 import io.github.pipeline.analytics.model.Event;
+import io.github.pipeline.analytics.model.SerializerRoundTrip;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.core.memory.DataInputDeserializer;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,14 +17,7 @@ class UserSessionStateSerializerTest {
     private static final UserSessionStateSerializer S = UserSessionStateSerializer.INSTANCE;
 
     private static UserSessionState roundTrip(UserSessionState value) throws Exception {
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        S.serialize(value, out);
-        S.serialize(value, out);   // two in a row: each reads exactly its own bytes
-        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
-        UserSessionState first = S.deserialize(in);
-        S.deserialize(in);
-        assertEquals(0, in.available());
-        return first;
+        return SerializerRoundTrip.twice(S, value);
     }
 
     /** Every field with a value of its own, so a field written or read in the wrong place shows. */
