@@ -14,6 +14,7 @@ COPY mvnw ./
 COPY .mvn/ .mvn/
 COPY flink-job/pom.xml flink-job/pom.xml
 COPY flink-job/src/ flink-job/src/
+COPY common/event-rules/ common/event-rules/
 RUN scripts/build.sh flink
 
 FROM ${FLINK_IMAGE} AS job

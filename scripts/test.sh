@@ -16,7 +16,7 @@
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
 #   8. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
 #      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
-# Ends with one line "N passed, N failed" over all suites' test cases.
+# Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
 #   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose modern-clickhouse
 #                                (default: all)
@@ -38,24 +38,36 @@ done
 
 passed=0
 failed=0
+skipped=0
 failed_suites=()
 
-# record SUITE PASSED FAILED
+# record SUITE PASSED FAILED [SKIPPED]
 record() {
-    passed=$((passed + $2)); failed=$((failed + $3))
-    printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
+    passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + ${4:-0}))
+    printf '%-28s %5d passed %5d failed %5d skipped\n' "$1" "$2" "$3" "${4:-0}" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
 }
 
-# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
+# ctest_counts LOG: "TOTAL FAILED SKIPPED" from ctest's closing lines. ctest counts a skipped
+# case (GTEST_SKIP: gtest_discover_tests marks it with SKIP_REGULAR_EXPRESSION) in the total
+# and not as failed, and lists it under "The following tests did not run" as (Skipped) or
+# (Disabled): those are taken out of the passed ones.
+ctest_counts() {
+    local total fails skips
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$1" | tail -n 1)
+    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$1" | tail -n 1)
+    skips=$(grep -cE '^[[:space:]]*[0-9]+ - .* \((Skipped|Disabled)\)$' "$1" || true)
+    echo "${total:--} ${fails:-0} ${skips:-0}"
+}
+
+# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing lines.
 ctest_suite() {
-    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails
+    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails skips
     log "running $name (ctest -L $label)"
     ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
-    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
-    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$out" | tail -n 1)
-    if [[ -z $total ]]; then record "$name" 0 1; return; fi
-    record "$name" $((total - fails)) "$fails"
+    read -r total fails skips <<<"$(ctest_counts "$out")"
+    if [[ $total == - ]]; then record "$name" 0 1; return; fi
+    record "$name" $((total - fails - skips)) "$fails" "$skips"
 }
 
 # The test stack: its own folder and ports (the usual ones + TEST_PORT_OFFSET, default 20000),
@@ -118,7 +130,7 @@ stage_fuzz() {
 xml_attr() { local v; v=$(grep -o " $1=\"[0-9]*\"" <<<"$2" | grep -o '[0-9]*' || true); echo "${v:-0}"; }
 stage_flink() {
     log "running the Flink job's tests (Maven)"
-    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml head
+    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 skips=0 xml head
     rm -rf "$reports"
     mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || status=$?
     for xml in "$reports"/TEST-*.xml; do
@@ -126,10 +138,11 @@ stage_flink() {
         head=$(grep -m1 -o '<testsuite [^>]*>' "$xml" || true)
         runs=$((runs + $(xml_attr tests "$head")))
         fails=$((fails + $(xml_attr failures "$head") + $(xml_attr errors "$head")))
+        skips=$((skips + $(xml_attr skipped "$head")))
     done
     # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
     if ((status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
-    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails - skips)) "$fails" "$skips"; fi
 }
 
 # 5. End to end, on a fresh test stack started the way users start theirs; then every Grafana
@@ -142,7 +155,7 @@ stage_e2e() {
     rm -rf "$E2E_TABLES"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
-            ctest_suite "end-to-end" e2e
+            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK ctest_suite "end-to-end" e2e
         # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
             ctest_suite "dashboard queries" dashboard
@@ -208,5 +221,5 @@ echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
 cat "$REPORT"
 ((${#failed_suites[@]} == 0)) || echo "failing: ${failed_suites[*]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

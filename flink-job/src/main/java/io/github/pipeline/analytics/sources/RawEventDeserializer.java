@@ -12,7 +12,12 @@ public class RawEventDeserializer implements KafkaRecordDeserializationSchema<Pa
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-        out.collect(EventParser.parse(record.value()));
+        ParsedRecord parsed = EventParser.parse(record.value());
+        if (!parsed.isValid()) {
+            parsed.sourceId = record.topic() + ":" + record.partition() + ":" + record.offset();
+            parsed.sourceTimestampMs = record.timestamp();
+        }
+        out.collect(parsed);
     }
 
     @Override
