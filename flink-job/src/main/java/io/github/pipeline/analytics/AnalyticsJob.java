@@ -29,7 +29,6 @@ import io.github.pipeline.analytics.watermarks.IdleFlushWatermarkStrategy;
 import io.github.pipeline.analytics.watermarks.WallClock;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -78,8 +77,8 @@ public final class AnalyticsJob {
                 .process(new RouteInvalidFunction())
                 .uid("route-invalid").name("Route invalid records to dead letters");
 
-        // The two large keyed states (every event id of the TTL, every active user) are keyed with a String
-        // type whose serializer writes a key in one call: a checkpoint writes every key (Utf8StringTypeInfo).
+        // Every keyed state is keyed with a String type whose serializer writes a key in one call
+        // (Utf8StringTypeInfo): RocksDB serializes the key of every record, a heap checkpoint every key.
         SingleOutputStreamOperator<Event> onTime = valid
                 .keyBy(e -> e.eventId, Utf8StringTypeInfo.INSTANCE)
                 .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
@@ -91,7 +90,7 @@ public final class AnalyticsJob {
                 .transform("Count events per type locally", WINDOW_COUNT,
                         new LocalWindowCountOperator(EventsPerTypeFunction::keyOf, config.localAggregationMs))
                 .uid("local-events-per-type")
-                .keyBy(c -> c.key, Types.STRING)
+                .keyBy(c -> c.key, Utf8StringTypeInfo.INSTANCE)
                 .process(new EventsPerTypeFunction(interval))
                 .uid("events-per-type").name("Events per type (1 min)");
 
@@ -103,19 +102,19 @@ public final class AnalyticsJob {
                 .transform("Count page views locally", WINDOW_COUNT,
                         new LocalWindowCountOperator(PageViewsFunction::keyOf, config.localAggregationMs))
                 .uid("local-page-views")
-                .keyBy(c -> c.key, Types.STRING)
+                .keyBy(c -> c.key, Utf8StringTypeInfo.INSTANCE)
                 .process(new PageViewsFunction(interval))
                 .uid("page-views").name("Page views (1 min)");
 
         SingleOutputStreamOperator<UniqueUsersRecord> uniqueUsers = pageViewEvents
-                .keyBy(UniqueUsersPerPageFunction::keyOf, Types.STRING)
+                .keyBy(UniqueUsersPerPageFunction::keyOf, Utf8StringTypeInfo.INSTANCE)
                 .process(new UniqueUsersPerPageFunction(interval))
                 .uid("unique-users-per-page").name("Unique users per page (1 min)");
 
         SingleOutputStreamOperator<ConversionRecord> conversion = onTime
                 .filter(ConversionFunction::relevant)
                 .uid("filter-conversion").name("page_view and purchase events")
-                .keyBy(ConversionFunction::keyOf, Types.STRING)
+                .keyBy(ConversionFunction::keyOf, Utf8StringTypeInfo.INSTANCE)
                 .process(new ConversionFunction(interval))
                 .uid("conversion").name("Conversion (1 min)");
 
