@@ -18,8 +18,9 @@ sql_client_pkgs=(curl ca-certificates)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
 # validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
 # python3-venv for the modern-ClickHouse stage's chDB environment (tests/modern-clickhouse);
-# Chromium for the browser tests (driven by playwright-core from npm, which downloads no browser).
-test_pkgs=(clang libclang-rt-14-dev docker-compose jq python3-venv chromium)
+# Chromium for the browser tests (driven by playwright-core from npm, which downloads no browser);
+# gnuplot (without X) for the soak benchmark's chart.
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq python3-venv chromium gnuplot-nox)
 # Node.js and npm build the browser tracker (./pipeline up serves it) and run its tests; a
 # machine that has them already (from another packager) keeps its own.
 node_pkgs=()

@@ -2,7 +2,6 @@ package io.github.pipeline.analytics;
 
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.functions.ConversionFunction;
-import io.github.pipeline.analytics.functions.DeduplicateFunction;
 import io.github.pipeline.analytics.functions.DeduplicateOperator;
 import io.github.pipeline.analytics.functions.EventsPerTypeFunction;
 import io.github.pipeline.analytics.functions.LocalWindowCountOperator;
@@ -30,7 +29,6 @@ import io.github.pipeline.analytics.watermarks.IdleFlushWatermarkStrategy;
 import io.github.pipeline.analytics.watermarks.WallClock;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,14 +39,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * source (parse once, per-partition idle-flush watermarks)
- *   -> route-invalid ---------------------------------------------> dead letters
- *   -> keyBy(event_id) dedup-late (first copy wins, then late?) ---> late events
+ *   -> route-invalid ------------------------------------------------> dead letters
+ *   -> keyBy(event_id) deduplicate-late (first copy wins, then late?) -> late events
  *        -> count locally -> keyBy(minute|type) events-per-type
  *        -> page_view only: count locally -> keyBy(minute|page) page-views
  *                           keyBy(minute|page) unique-users-per-page
  *        -> page_view/purchase: keyBy(minute) conversion
- *        -> keyBy(user) sessionize (event-time order) -> clean events, sessions,
- *                                                         user days (retention input)
+ *        -> keyBy(user) sessions-and-days (event-time order) -> clean events, sessions,
+ *                                                                user days (retention input)
  * </pre>
  */
 public final class AnalyticsJob {
@@ -79,20 +77,20 @@ public final class AnalyticsJob {
                 .process(new RouteInvalidFunction())
                 .uid("route-invalid").name("Route invalid records to dead letters");
 
-        // The two large keyed states (every event id of the TTL, every active user) are keyed with a String
-        // type whose serializer writes a key in one call: a checkpoint writes every key (Utf8StringTypeInfo).
+        // Every keyed state is keyed with a String type whose serializer writes a key in one call
+        // (Utf8StringTypeInfo): RocksDB serializes the key of every record, a heap checkpoint every key.
         SingleOutputStreamOperator<Event> onTime = valid
                 .keyBy(e -> e.eventId, Utf8StringTypeInfo.INSTANCE)
                 .transform("De-duplicate by event_id, split off late events", TypeInformation.of(Event.class),
-                        new DeduplicateOperator(new DeduplicateFunction(config.dedupTtlMs)))
-                .uid("dedup-late");
+                        new DeduplicateOperator(config.dedupTtlMs))
+                .uid("deduplicate-late");
 
         // Plain counts are summed locally first, so the shuffle carries partial counts, not every event.
         SingleOutputStreamOperator<EventsPerTypeRecord> eventsPerType = onTime
                 .transform("Count events per type locally", WINDOW_COUNT,
                         new LocalWindowCountOperator(EventsPerTypeFunction::keyOf, config.localAggregationMs))
                 .uid("local-events-per-type")
-                .keyBy(c -> c.key, Types.STRING)
+                .keyBy(c -> c.key, Utf8StringTypeInfo.INSTANCE)
                 .process(new EventsPerTypeFunction(interval))
                 .uid("events-per-type").name("Events per type (1 min)");
 
@@ -104,19 +102,19 @@ public final class AnalyticsJob {
                 .transform("Count page views locally", WINDOW_COUNT,
                         new LocalWindowCountOperator(PageViewsFunction::keyOf, config.localAggregationMs))
                 .uid("local-page-views")
-                .keyBy(c -> c.key, Types.STRING)
+                .keyBy(c -> c.key, Utf8StringTypeInfo.INSTANCE)
                 .process(new PageViewsFunction(interval))
                 .uid("page-views").name("Page views (1 min)");
 
         SingleOutputStreamOperator<UniqueUsersRecord> uniqueUsers = pageViewEvents
-                .keyBy(UniqueUsersPerPageFunction::keyOf, Types.STRING)
+                .keyBy(UniqueUsersPerPageFunction::keyOf, Utf8StringTypeInfo.INSTANCE)
                 .process(new UniqueUsersPerPageFunction(interval))
                 .uid("unique-users-per-page").name("Unique users per page (1 min)");
 
         SingleOutputStreamOperator<ConversionRecord> conversion = onTime
                 .filter(ConversionFunction::relevant)
                 .uid("filter-conversion").name("page_view and purchase events")
-                .keyBy(ConversionFunction::keyOf, Types.STRING)
+                .keyBy(ConversionFunction::keyOf, Utf8StringTypeInfo.INSTANCE)
                 .process(new ConversionFunction(interval))
                 .uid("conversion").name("Conversion (1 min)");
 
@@ -124,13 +122,13 @@ public final class AnalyticsJob {
                 .keyBy(e -> e.userId, Utf8StringTypeInfo.INSTANCE)
                 .transform("Sessions and user days in event-time order", TypeInformation.of(CleanEvent.class),
                         new SessionizeOperator(config.sessionGapMs, config.funnelSteps, interval))
-                .uid("sessionize");
+                .uid("sessions-and-days");
 
         DataStream<SessionRecord> sessions = clean.getSideOutput(SessionizeOperator.SESSIONS);
         // User days come from the sessionizer, which holds the same per-user state (one lookup per event).
         DataStream<UserDayRecord> userDays = clean.getSideOutput(SessionizeOperator.USER_DAYS);
 
-        DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateFunction.LATE);
+        DataStream<LateEvent> late = onTime.getSideOutput(DeduplicateOperator.LATE);
         DataStream<DeadLetter> deadLetters = valid.getSideOutput(RouteInvalidFunction.DEAD_LETTERS);
 
         sink(clean, Output.EVENTS, sinks, config);

@@ -5,10 +5,17 @@ import io.github.pipeline.analytics.config.JobConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
+import org.apache.flink.state.rocksdb.RocksDBNativeMetricOptions;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -39,6 +46,7 @@ public final class ExecutionEnvironments {
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 3);
+        applyStateBackend(config, conf);
 
         StreamExecutionEnvironment env;
         if (isLocal(config)) {
@@ -46,6 +54,9 @@ public final class ExecutionEnvironments {
             conf.set(RestOptions.BIND_ADDRESS, config.restAddress);
             conf.set(RestOptions.ADDRESS, "127.0.0.1".equals(config.restAddress) ? "127.0.0.1" : "localhost");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
+            // the in-process task manager's managed memory: RocksDB's whole budget (block cache and
+            // write buffers), so its native memory stays bounded whatever the state's size
+            conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(config.managedMemoryBytes));
             restorePath(config).ifPresent(path -> {
                 LOG.info("Resuming from checkpoint {}", path);
                 conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
@@ -79,6 +90,36 @@ public final class ExecutionEnvironments {
             return latest;
         }
         return Optional.of(from);
+    }
+
+    /**
+     * The state backend is part of the job's own configuration, which takes precedence over a cluster's, so
+     * `--local` and `flink run` run the same design. RocksDB keeps keyed state and timers on local disk and
+     * checkpoints only the files that are new since the last checkpoint; its memory (block cache and write
+     * buffers) comes out of the slot's managed memory, a fixed budget.
+     */
+    public static void applyStateBackend(JobConfig config, Configuration conf) {
+        conf.set(StateBackendOptions.STATE_BACKEND, config.stateBackend);
+        if (config.stateBackend.equals("rocksdb")) {
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+            conf.set(RocksDBOptions.USE_MANAGED_MEMORY, true);
+            // timers with the state they clean up: on disk, not a heap of all pending timers
+            conf.set(RocksDBOptions.TIMER_SERVICE_FACTORY, EmbeddedRocksDBStateBackend.PriorityQueueStateType.ROCKSDB);
+            if (!config.rocksDbDir.isEmpty()) {
+                conf.set(RocksDBOptions.LOCAL_DIRECTORIES, config.rocksDbDir);
+            }
+            // most lookups miss (a new event id, a user's first page view of a minute): a filter per file
+            // answers those without reading a block
+            conf.set(RocksDBConfigurableOptions.USE_BLOOM_FILTER, true);
+            // per state (column family), read on demand: keys, bytes on disk, memtables; and the cache
+            conf.set(RocksDBNativeMetricOptions.ESTIMATE_NUM_KEYS, true);
+            conf.set(RocksDBNativeMetricOptions.MONITOR_TOTAL_SST_FILES_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.ESTIMATE_LIVE_DATA_SIZE, true);
+            conf.set(RocksDBNativeMetricOptions.MONITOR_SIZE_ALL_MEM_TABLES, true);
+            conf.set(RocksDBNativeMetricOptions.BLOCK_CACHE_USAGE, true);
+        } else {
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, false);
+        }
     }
 
     static void applyRestartStrategy(JobConfig config, Configuration conf) {

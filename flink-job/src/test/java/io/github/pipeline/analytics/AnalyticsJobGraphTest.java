@@ -40,9 +40,10 @@ class AnalyticsJobGraphTest {
     }
 
     @Test
-    void theLargestKeyedStatesWriteTheirKeysInOneCall() {
+    void everyKeyedStateWritesItsKeysInOneCall() {
         StreamGraph g = graph();
-        for (String name : new String[] {"De-duplicate", "Sessions and user days"}) {
+        for (String name : new String[] {"De-duplicate", "Sessions and user days", "Events per type", "Page views",
+                "Unique users per page", "Conversion"}) {
             assertInstanceOf(Utf8StringSerializer.class, node(g, name).getStateKeySerializer(), name);
         }
     }

@@ -2,6 +2,7 @@ package io.github.pipeline.analytics.config;
 
 import io.github.pipeline.analytics.sources.EventRules;
 
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
@@ -44,7 +45,10 @@ public final class JobConfig implements Serializable {
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
         PROVISIONAL_INTERVAL("2 s", "how often open windows/sessions/days publish changed provisional values"),
         LOCAL_AGGREGATION("200 ms", "events per type and page views are summed locally for up to this long before the shuffle (adds at most this to their provisional latency; exactness does not depend on it)"),
-        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (expired ids are swept from memory every TTL/8); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
+        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (and leaves the state at most TTL/64, at most 1 min, later); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
+        STATE_BACKEND("rocksdb", "where keyed state lives: rocksdb (embedded RocksDB on local disk, incremental checkpoints, memory bounded by MANAGED_MEMORY) | hashmap (objects on the JVM heap, every checkpoint writes all of it)"),
+        MANAGED_MEMORY("256m", "local mode: managed memory of the in-process task manager, RocksDB's budget for its block cache and write buffers (a cluster sets taskmanager.memory.managed.size itself)"),
+        ROCKSDB_DIR("", "directory for RocksDB's working files (local disk; rebuilt from the checkpoint on restore); empty = the JVM's temp directory"),
         CHECKPOINT_INTERVAL("10 s", "checkpoint interval"),
         CHECKPOINT_DIR("file:///tmp/flink-checkpoints", "checkpoint directory (local mode; cluster mode only if set)"),
         RESTORE_FROM("latest", "local mode: latest (newest retained chk-* under CHECKPOINT_DIR, if any) | none | a checkpoint/savepoint path"),
@@ -83,6 +87,9 @@ public final class JobConfig implements Serializable {
     public final long provisionalIntervalMs;
     public final long localAggregationMs;
     public final long dedupTtlMs;
+    public final String stateBackend;
+    public final long managedMemoryBytes;
+    public final String rocksDbDir;
     public final long checkpointIntervalMs;
     public final String checkpointDir;
     public final boolean checkpointDirExplicit;
@@ -120,6 +127,9 @@ public final class JobConfig implements Serializable {
         provisionalIntervalMs = duration(Setting.PROVISIONAL_INTERVAL, false);
         localAggregationMs = duration(Setting.LOCAL_AGGREGATION, false);
         dedupTtlMs = duration(Setting.DEDUP_TTL, false);
+        stateBackend = oneOf(Setting.STATE_BACKEND, "rocksdb", "hashmap");
+        managedMemoryBytes = memorySize(Setting.MANAGED_MEMORY);
+        rocksDbDir = get(Setting.ROCKSDB_DIR).trim();
         checkpointIntervalMs = duration(Setting.CHECKPOINT_INTERVAL, false);
         checkpointDir = nonEmpty(Setting.CHECKPOINT_DIR);
         this.checkpointDirExplicit = checkpointDirExplicit;
@@ -239,6 +249,17 @@ public final class JobConfig implements Serializable {
             throw new IllegalArgumentException(s + "='" + get(s) + "' must be " + (zeroAllowed ? ">= 0" : "> 0"));
         }
         return ms;
+    }
+
+    private long memorySize(Setting s) {
+        long bytes;
+        try {
+            bytes = MemorySize.parse(nonEmpty(s)).getBytes();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(s + "='" + get(s) + "' is not a memory size (e.g. 256m, 1g)");
+        }
+        if (bytes <= 0) throw new IllegalArgumentException(s + "='" + get(s) + "' must be > 0");
+        return bytes;
     }
 
     private int integer(Setting s, int min, int max) {

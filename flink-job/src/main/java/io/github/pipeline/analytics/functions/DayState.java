@@ -3,6 +3,8 @@ package io.github.pipeline.analytics.functions;
 /** A user's current UTC day, the retention input (part of {@link UserSessionState}). */
 public class DayState {
     public long day;
+    /** The user's first day (a copy, so that publishing the day needs no second state lookup). */
+    public long firstDay;
     public long events;
     public boolean dirty;
     public long version;

@@ -7,6 +7,7 @@ import io.github.pipeline.analytics.model.UserDayRecord;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -37,17 +38,22 @@ import java.util.stream.Stream;
  *       at most once per {@code provisionalIntervalMs} ({@link ProvisionalThrottle}), and its final value
  *       when the watermark reaches last event + gap (then its session state and close check are gone).</li>
  *   <li>User days, the retention input, to {@link #USER_DAYS}: the user's first day (UTC day of the earliest
- *       event ever: the first one processed here, hence final; kept for good) and the events of each UTC
- *       day, counted per event in the same event-time order. A day publishes provisional values while it
- *       changes, with the same throttle as sessions, and is final when the user's next day starts or the
- *       watermark reaches the day's last ms.</li>
+ *       event ever: the first one processed here, hence final; kept for good, 8 bytes in a state of its own)
+ *       and the events of each UTC day, counted per event in the same event-time order. A day publishes
+ *       provisional values while it changes, with the same throttle as sessions, and is final when the user's
+ *       next day starts or the watermark reaches the day's last ms.</li>
  * </ul>
+ *
+ * <p>What a user leaves behind: once its session is closed, its buffer drained and its day final, the user's
+ * {@link UserSessionState} is cleared; only the first day stays. Nothing per user is kept on the heap
+ * between events: the wake-ups that wait longer than a few seconds (session close checks and day ends)
+ * are Flink event-time timers, which a RocksDB backend keeps on disk with the state.
  *
  * <p>Why user days are here and not a keyed function chained after this one: the two kept state for the same
  * key, so each event cost two state lookups and writes, and the chained function's keyed processing-time
  * timers (one per waiting user-day) were about a tenth of this thread's time in the catch-up profile. Here
- * an event updates session and day through one lookup, and days use the same queues as sessions: a day's
- * end is a {@link DrainQueue} entry, a waiting provisional day a {@link ProvisionalQueue} entry.
+ * an event updates session and day through one lookup, a day's end is a timer of the same service as the
+ * session close checks, and a waiting provisional day shares the session's {@link ProvisionalQueue} entry.
  *
  * <p>Why an operator and not a KeyedProcessFunction: a timer per buffered timestamp was the largest cost of
  * the job (timer heap and its de-duplication map, once to register and once to fire, per event). Here a
@@ -75,6 +81,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private static final String PAGE_VIEW = "page_view";
     private static final String PURCHASE = "purchase";
     private static final String STATE_NAME = "user-session";
+    private static final String FIRST_DAY_STATE = "first-day";
     /**
      * Granularity of the provisional queue: a waiting session is published at the start of the bucket of its
      * due time, i.e. up to this much before the interval ends (never after it). Capped at a tenth of the
@@ -89,10 +96,13 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     private final long provisionalIntervalMs;
 
     private transient ValueState<UserSessionState> state;
+    /** UTC day of the user's earliest event, kept for good (retention); absent before the first event. */
+    private transient ValueState<Long> firstDays;
     /**
-     * Session-close checks, the operator's only Flink timers (its {@link #onEventTime}): every open session
-     * has one. Drain wake-ups and provisional publications are in queues of their own (see above), so they
-     * do not walk a heap and a de-duplication map the size of all open sessions.
+     * Session-close checks and day ends, the operator's only Flink timers (its {@link #onEventTime}): every
+     * open session and open day has one. They wait minutes to hours, so they are where the state is (on disk
+     * with RocksDB). Drain wake-ups and provisional publications, due within seconds, are in queues of their
+     * own (see above), so they do not walk a heap and a de-duplication map the size of all open sessions.
      */
     private transient InternalTimerService<VoidNamespace> closeTimers;
     private transient StreamRecord<CleanEvent> cleanRecord;
@@ -118,8 +128,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     @Override
     public void open() throws Exception {
         super.open();
-        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME,
-                TypeInformation.of(UserSessionState.class)));
+        state = getPartitionedState(new ValueStateDescriptor<>(STATE_NAME, UserSessionStateSerializer.INSTANCE));
+        firstDays = getPartitionedState(new ValueStateDescriptor<>(FIRST_DAY_STATE, Types.LONG));
         closeTimers = getInternalTimerService("sessionize-close", VoidNamespaceSerializer.INSTANCE, this);
         cleanRecord = new StreamRecord<>(null);
         sessionRecord = new StreamRecord<>(null);
@@ -134,7 +144,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     /**
      * After a restore: the queues are not state, the times in them are; queue every user with buffered
-     * events or an open day, and every session or day that waits for a provisional publication.
+     * events, and every session or day that waits for a provisional publication (Flink restores the timers).
      */
     private void requeueFromState() throws Exception {
         List<String> users;
@@ -150,11 +160,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
             if (u != null && u.session != null && u.session.timer != 0) {
                 queueProvisional(user, u.session.timer);
             }
-            if (u != null && u.day != null) {
-                drainQueue.add(user, u.day.lastMs());
-                if (u.day.timer != 0) {
-                    queueProvisional(user, u.day.timer);
-                }
+            if (u != null && u.day != null && u.day.timer != 0) {
+                queueProvisional(user, u.day.timer);
             }
         }
     }
@@ -197,7 +204,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     }
 
     /**
-     * A drain wake-up (buffered events or a day's end) or a close timer at {@code fired} is due at
+     * A drain wake-up (buffered events) or a Flink timer (close check or day end) at {@code fired} is due at
      * {@code watermark}: does everything the watermark has made due for this user (any kind may find every
      * kind of work), then makes sure a wake-up is pending for what is left.
      */
@@ -237,7 +244,11 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 u.drainTimer = next;
             }
         }
-        state.update(u);   // never cleared: the first day stays (see UserSessionState)
+        if (s == null && u.day == null && (u.buffer == null || u.buffer.isEmpty())) {
+            state.clear();   // nothing open: the user leaves only its first day behind
+        } else {
+            state.update(u);
+        }
     }
 
     @Override
@@ -294,7 +305,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         if (d != null && d.timer != 0 && provisionalQueue.bucketOf(d.timer) <= bucketStart) {
             d.timer = 0;
             if (d.dirty) {
-                emitDay(userId, d, u.firstDay, now, Long.MIN_VALUE);
+                emitDay(userId, d, now, Long.MIN_VALUE);
             }
             changed = true;
         }
@@ -304,7 +315,7 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
     }
 
     /** Processes the buffered events the watermark has passed, in ts order, one timestamp at a time. */
-    private void drain(UserSessionState u, String userId, long watermark, long now) {
+    private void drain(UserSessionState u, String userId, long watermark, long now) throws Exception {
         List<Event> buffer = u.buffer;
         if (buffer == null) {
             return;
@@ -361,11 +372,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
      *
      * @param sessionTimer the session's waiting provisional publication, 0 = none (see queueProvisional)
      */
-    private void countDay(UserSessionState u, String userId, long ts, long now, long sessionTimer) {
+    private void countDay(UserSessionState u, String userId, long ts, long now, long sessionTimer) throws Exception {
         long day = TimeBuckets.dayStart(ts);
-        if (u.firstDay == UserSessionState.NO_DAY) {
-            u.firstDay = day;
-        }
         DayState d = u.day;
         if (d != null && d.day != day) {
             finishDay(userId, u, now, ts);
@@ -374,34 +382,52 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         if (d == null) {
             d = new DayState();
             d.day = day;
+            d.firstDay = firstDay(day);
             u.day = d;
-            drainQueue.add(userId, d.lastMs());   // its end; superseded if the next day starts first
+            closeTimers.registerEventTimeTimer(VoidNamespace.INSTANCE, d.lastMs());   // its end
         }
         d.events++;
         d.dirty = true;
         long when = ProvisionalThrottle.onChange(d.timer, d.quietUntil, now);
         if (when == ProvisionalThrottle.NOW) {
-            emitDay(userId, d, u.firstDay, now, ts);
+            emitDay(userId, d, now, ts);
         } else if (when != ProvisionalThrottle.PENDING) {
             d.timer = when;
             queueProvisional(userId, when, sessionTimer);
         }
     }
 
-    /** Publishes the current day's last change, if any, and drops the day (a queue entry left finds nothing). */
+    /**
+     * The user's first day: the stored one, or {@code day} when this is the user's first event (events are
+     * processed in event-time order, so the first one processed is the earliest ever).
+     */
+    private long firstDay(long day) throws Exception {
+        Long first = firstDays.value();
+        if (first == null) {
+            firstDays.update(day);
+            return day;
+        }
+        return first;
+    }
+
+    /**
+     * Publishes the current day's last change, if any, and drops the day. Its end timer, if it has not fired
+     * yet, is due at this watermark (events are drained only once the watermark has passed them, and the
+     * next day's are after this day's end), so it fires right after, finds no day and does nothing.
+     */
     private void finishDay(String userId, UserSessionState u, long now, long timestamp) {
         if (u.day.dirty) {
-            emitDay(userId, u.day, u.firstDay, now, timestamp);
+            emitDay(userId, u.day, now, timestamp);
         }
         u.day = null;
     }
 
     /** @param timestamp the record's event time, Long.MIN_VALUE for none (a processing-time publication) */
-    private void emitDay(String userId, DayState d, long firstDay, long now, long timestamp) {
+    private void emitDay(String userId, DayState d, long now, long timestamp) {
         d.version = Versions.next(d.version, now);
         d.dirty = false;
         d.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
-        collect(USER_DAYS, dayRecord, new UserDayRecord(userId, d.day, firstDay, d.events, d.version), timestamp);
+        collect(USER_DAYS, dayRecord, new UserDayRecord(userId, d.day, d.firstDay, d.events, d.version), timestamp);
     }
 
     /**
@@ -448,10 +474,16 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
         return provisionalQueue.size();
     }
 
-    /** A user's state; for tests. */
+    /** A user's state, null once nothing is open; for tests. */
     UserSessionState stateOf(String userId) throws Exception {
         setCurrentKey(userId);
         return state.value();
+    }
+
+    /** A user's first day, null before its first event; for tests. */
+    Long firstDayOf(String userId) throws Exception {
+        setCurrentKey(userId);
+        return firstDays.value();
     }
 
     /** Users waiting in the drain queue (entries, including superseded ones); for tests. */

@@ -5,18 +5,14 @@ import io.github.pipeline.analytics.model.Event;
 import java.util.List;
 
 /**
- * Everything {@link SessionizeOperator} keeps for one user, in one value state so that an event or a timer
- * costs one state lookup, not one per piece (sessions and user days used to be two keyed operators with a
- * state each). Flink POJO; {@code List<Event>} (interface type, concrete element type) gets Flink's own list
- * serializer, not Kryo.
+ * Everything {@link SessionizeOperator} keeps for one user while something is open, in one value state so
+ * that an event or a timer costs one state lookup, not one per piece. Written and read by
+ * {@link UserSessionStateSerializer}.
  *
- * <p>Never cleared once the user has a first day: retention needs it for good, so a user without an open
- * session, buffered events or an open day keeps this object with only {@link #firstDay} set.
+ * <p>Cleared once the user has no open session, no buffered events and no open day; the first day, which
+ * retention needs for good, is a state of its own (8 bytes per user).
  */
 public class UserSessionState {
-    /** {@link #firstDay} before the user's first event has been processed. */
-    static final long NO_DAY = Long.MIN_VALUE;
-
     /** The open session, or null. */
     public SessionState session;
     /** Events whose ts the watermark has not passed yet, sorted by ts (arrival order within a ts); null = none. */
@@ -26,8 +22,6 @@ public class UserSessionState {
      * queued before an earlier event arrived stay in the drain queue and wake the user harmlessly.
      */
     public long drainTimer;
-    /** UTC day of the user's earliest event (the first one processed, hence final), {@link #NO_DAY} = none yet. */
-    public long firstDay = NO_DAY;
     /** The user's current UTC day (retention input), or null once it is final. */
     public DayState day;
 

@@ -9,6 +9,8 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +26,21 @@ class SessionizeOperatorTest {
     private static final List<String> STEPS = List.of("page_view", "click", "purchase");
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness() throws Exception {
+        return harness("hashmap");
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> harness(String backend)
+            throws Exception {
+        var h = unopened(backend);
+        h.open();
+        return h;
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> unopened(String backend)
+            throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
                 new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
-        h.open();
+        Harnesses.useBackend(h, backend);
         return h;
     }
 
@@ -52,21 +66,20 @@ class SessionizeOperatorTest {
      */
     private static void assertOnlyFirstDaysLeft(KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent> h,
                                                 long firstTs, String... users) throws Exception {
-        assertEquals(users.length, h.numKeyedStateEntries(), "one state entry per user");
+        assertEquals(users.length, Harnesses.keyedEntries(h), "one state entry per user: its first day");
         for (String user : users) {
-            UserSessionState u = ((SessionizeOperator) h.getOperator()).stateOf(user);
-            assertEquals(TimeBuckets.dayStart(firstTs), u.firstDay, user);
-            assertEquals(null, u.session, user);
-            assertEquals(null, u.buffer, user);
-            assertEquals(null, u.day, user);
+            SessionizeOperator op = (SessionizeOperator) h.getOperator();
+            assertEquals(TimeBuckets.dayStart(firstTs), op.firstDayOf(user), user);
+            assertEquals(null, op.stateOf(user), user + ": session, buffer and day are gone");
         }
         assertEquals(0, h.numEventTimeTimers(), "event-time timers left");
         assertEquals(0, h.numProcessingTimeTimers(), "processing-time timers left");
     }
 
-    @Test
-    void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void gapOfExactlyThirtyMinutesStartsANewSessionOneMsLessDoesNot(String backend) throws Exception {
+        var h = harness(backend);
         long second = T + GAP - 1;    // 30 min - 1 ms later: same session
         long third = second + GAP;    // exactly 30 min later: new session
         h.processElement(ev("1", "u", "page_view", "/a", T), T);
@@ -95,20 +108,21 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void aLongSessionKeepsOneCloseTimerNotOnePerEvent() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aLongSessionKeepsOneCloseTimerNotOnePerEvent(String backend) throws Exception {
+        var h = harness(backend);
         int n = 100;
         for (int i = 0; i < n; i++) {
             long ts = T + i * 60_000L;
             h.processElement(ev("e" + i, "u", "page_view", "", ts), ts);
             h.processWatermark(ts);   // each event is processed (leaves its buffer) before the next arrives
         }
-        // the provisional timer aside, one event-time timer: the lazily re-armed close check
-        assertEquals(1, h.numEventTimeTimers());
+        // two event-time timers: the lazily re-armed close check and the day's end
+        assertEquals(2, h.numEventTimeTimers());
         long last = T + (n - 1) * 60_000L;
         h.processWatermark(last + GAP - 1);
-        assertEquals(1, h.numEventTimeTimers(), "still open one ms before last + gap");
+        assertEquals(2, h.numEventTimeTimers(), "still open one ms before last + gap");
         h.processWatermark(last + GAP);
         assertEquals(List.of(session("u", T, last, n, n, 0, 1)), finals(h));
         h.processWatermark(Long.MAX_VALUE);   // the user's day ends too
@@ -285,7 +299,7 @@ class SessionizeOperatorTest {
         }
         assertEquals(List.of("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"), order);
         assertEquals(11, h.extractOutputValues().size());
-        assertEquals(2, h.numEventTimeTimers(), "then only the close check of each user's session");
+        assertEquals(4, h.numEventTimeTimers(), "then the close check and the day end of each user");
         h.processWatermark(Long.MAX_VALUE);
         assertEquals(java.util.Set.of(session("u", T, T + 9_000, 10, 10, 0, 1), session("v", T + 500, T + 500, 1, 0, 0, 0)),
                 new java.util.HashSet<>(finals(h)));
@@ -294,7 +308,7 @@ class SessionizeOperatorTest {
     }
 
     @Test
-    void closeChecksStayOutOfTheDrainQueue() throws Exception {
+    void closeChecksAndDayEndsAreFlinkTimersNotDrainQueueEntries() throws Exception {
         var op = new SessionizeOperator(GAP, STEPS, 2_000);
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(op, e -> e.userId, Types.STRING);
         h.open();
@@ -302,8 +316,8 @@ class SessionizeOperatorTest {
             h.processElement(ev("e" + u, "u" + u, "page_view", "", T + u), T + u);
         }
         h.processWatermark(T + 10);   // five open sessions, nothing buffered
-        assertEquals(5, op.drainQueueSize(), "the drain queue holds each user's day end, no close check");
-        assertEquals(5, h.numEventTimeTimers(), "one close check per open session, in its own timer service");
+        assertEquals(0, op.drainQueueSize(), "the drain queue holds buffered events only: nothing per user on the heap");
+        assertEquals(10, h.numEventTimeTimers(), "a close check per open session and an end per open day");
         h.close();
     }
 
@@ -325,9 +339,10 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void bufferedEventsAndOpenSessionSurviveARestore() throws Exception {
-        var h = harness();
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void bufferedEventsAndOpenSessionSurviveARestore(String backend) throws Exception {
+        var h = harness(backend);
         h.processElement(ev("a", "u", "page_view", "", T), T);
         h.processWatermark(T);                                      // "a" processed: an open session
         h.processElement(ev("c", "u", "purchase", "", T + 2_000), T + 2_000);
@@ -335,8 +350,7 @@ class SessionizeOperatorTest {
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
         h.close();
 
-        var restored = new KeyedOneInputStreamOperatorTestHarness<String, Event, CleanEvent>(
-                new SessionizeOperator(GAP, STEPS, 2_000), e -> e.userId, Types.STRING);
+        var restored = unopened(backend);
         restored.initializeState(snapshot);
         restored.open();
         restored.processWatermark(Long.MAX_VALUE);
@@ -348,10 +362,11 @@ class SessionizeOperatorTest {
         restored.close();
     }
 
-    @Test
-    void firstDayIsFinalUnderOutOfOrderInputWithinTheBound() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void firstDayIsFinalUnderOutOfOrderInputWithinTheBound(String backend) throws Exception {
         long day2 = TimeBuckets.dayStart(T) + TimeBuckets.DAY_MS;
-        var h = harness();
+        var h = harness(backend);
         h.setProcessingTime(100);
         h.processElement(ev("b", "u", "click", "", day2 + 1_000), day2 + 1_000);
         h.processElement(ev("a", "u", "page_view", "", day2 - 2_000), day2 - 2_000); // previous day, 3 s earlier
@@ -364,14 +379,16 @@ class SessionizeOperatorTest {
         h.close();
     }
 
-    @Test
-    void theFirstDayOutlivesTheSessionAndTheDay() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theFirstDayOutlivesTheSessionAndTheDay(String backend) throws Exception {
         long day = TimeBuckets.dayStart(T);
         long later = T + 3 * TimeBuckets.DAY_MS;
-        var h = harness();
+        var h = harness(backend);
         h.processElement(ev("1", "u", "click", "", T), T);
         h.processWatermark(T);
-        assertEquals(1, h.numKeyedStateEntries(), "session and day in one state entry: one lookup per event");
+        assertEquals(2, Harnesses.keyedEntries(h),
+                "session and day in one state entry (one lookup per event), the first day in its own");
         h.processWatermark(later - GAP - 1);   // session closed, day final
         h.processElement(ev("2", "u", "click", "", later), later);
         h.processWatermark(Long.MAX_VALUE);

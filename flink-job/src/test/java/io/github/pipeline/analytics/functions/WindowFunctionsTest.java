@@ -5,7 +5,8 @@ import io.github.pipeline.analytics.model.EventsPerTypeRecord;
 import io.github.pipeline.analytics.model.PageViewsRecord;
 import io.github.pipeline.analytics.model.UniqueUsersRecord;
 import io.github.pipeline.analytics.model.WindowCount;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -20,9 +21,10 @@ class WindowFunctionsTest {
     private static final long W = 1_511_544_060_000L; // a minute boundary
     private static final long END = W + 59_999;
 
-    @Test
-    void provisionalValuesAreThrottledTotalsWithGrowingVersionsThenFinal() throws Exception {
-        var h = keyed(new EventsPerTypeFunction(2_000), (WindowCount c) -> c.key);
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void provisionalValuesAreThrottledTotalsWithGrowingVersionsThenFinal(String backend) throws Exception {
+        var h = keyed(new EventsPerTypeFunction(2_000), (WindowCount c) -> c.key, backend);
         h.setProcessingTime(1_000);
         h.processElement(one(EventsPerTypeFunction::keyOf, ev("a", "u1", "click", "", W + 1)), W + 1);
         h.processElement(one(EventsPerTypeFunction::keyOf, ev("b", "u2", "click", "", W + 2)), W + 2);
@@ -50,11 +52,12 @@ class WindowFunctionsTest {
         h.close();
     }
 
-    @Test
-    void theWindowEndTimerComesWithTheWindowsStateNotWithEveryElement() throws Exception {
-        var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf);
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void theWindowEndTimerComesWithTheWindowsStateNotWithEveryElement(String backend) throws Exception {
+        var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf, backend);
         h.processElement(ev("a", "u1", "click", "", W), W);   // changes nothing: no state, so no timer either
-        assertEquals(0, h.numKeyedStateEntries());
+        assertEquals(0, Harnesses.keyedEntries(h));
         assertEquals(0, h.numEventTimeTimers(), "no timer for a window without state");
         h.processElement(ev("b", "u1", "page_view", "/x", W + 1), W + 1);   // opens the window
         h.processElement(ev("c", "u2", "page_view", "/x", W + 2), W + 2);
@@ -66,9 +69,10 @@ class WindowFunctionsTest {
         h.close();
     }
 
-    @Test
-    void aNewPageIsPublishedAtOnceAndItsFinalValueAtTheWindowEnd() throws Exception {
-        var h = keyed(new PageViewsFunction(2_000), (WindowCount c) -> c.key);
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void aNewPageIsPublishedAtOnceAndItsFinalValueAtTheWindowEnd(String backend) throws Exception {
+        var h = keyed(new PageViewsFunction(2_000), (WindowCount c) -> c.key, backend);
         h.setProcessingTime(500);
         h.processElement(one(PageViewsFunction::keyOf, ev("a", "u1", "page_view", "/x", W)), W);
         h.processElement(one(PageViewsFunction::keyOf, ev("b", "u1", "page_view", "/x", W + 5)), W + 5);
@@ -83,9 +87,10 @@ class WindowFunctionsTest {
         h.close();
     }
 
-    @Test
-    void uniqueUsersOnlyChangeOnNewUsers() throws Exception {
-        var h = keyed(new UniqueUsersPerPageFunction(2_000), UniqueUsersPerPageFunction::keyOf);
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void uniqueUsersOnlyChangeOnNewUsers(String backend) throws Exception {
+        var h = keyed(new UniqueUsersPerPageFunction(2_000), UniqueUsersPerPageFunction::keyOf, backend);
         h.setProcessingTime(10_000);
         h.processElement(ev("a", "u1", "page_view", "/x", W + 1), W + 1);
         h.processElement(ev("b", "u1", "page_view", "/x", W + 2), W + 2);
@@ -101,9 +106,10 @@ class WindowFunctionsTest {
         h.close();
     }
 
-    @Test
-    void conversionCountsDistinctUsers() throws Exception {
-        var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf);
+    @ParameterizedTest
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void conversionCountsDistinctUsers(String backend) throws Exception {
+        var h = keyed(new ConversionFunction(2_000), ConversionFunction::keyOf, backend);
         h.setProcessingTime(10_000);
         h.processElement(ev("1", "a", "page_view", "/x", W + 1), W + 1);
         h.processElement(ev("2", "a", "page_view", "/y", W + 2), W + 2);

@@ -1,6 +1,7 @@
 package io.github.pipeline.analytics.it;
 
 import io.github.pipeline.analytics.AnalyticsJob;
+import io.github.pipeline.analytics.ExecutionEnvironments;
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.CleanEvent;
 import io.github.pipeline.analytics.model.ConversionRecord;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +55,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Replays the Taobao sample (testdata/, 4,321 rows of 43 users) through the whole job on a MiniCluster with
  * parallelism 2, keeps the highest version per key of every output, and compares every row with values
- * computed here, independently of the job's classes, from the CSV lines.
+ * computed here, independently of the job's classes, from the CSV lines. The job runs on the state backend
+ * it runs on in production (RocksDB, {@link ExecutionEnvironments#applyStateBackend}); one test runs the
+ * heap backend too.
  */
 class SampleReplayTest {
     private static final String FILE = "taobao-user-behavior-sample.csv";
@@ -125,11 +131,16 @@ class SampleReplayTest {
     }
 
     private static JobConfig config() {
+        return config("rocksdb");
+    }
+
+    private static JobConfig config(String stateBackend) {
         return JobConfig.of(Map.of(
                 "PARALLELISM", "2",
                 "IDLE_FLUSH", "0", // a bounded replay must not be flushed by wall-clock pauses
                 "FUNNEL_STEPS", String.join(",", STEPS),
-                "PROVISIONAL_INTERVAL", "100 ms"));
+                "PROVISIONAL_INTERVAL", "100 ms",
+                "STATE_BACKEND", stateBackend));
     }
 
     private static DataGeneratorSource<ParsedRecord> source(RateLimiterStrategy rate) {
@@ -138,25 +149,38 @@ class SampleReplayTest {
         return new DataGeneratorSource<>(gen, lines.size(), rate, TypeInformation.of(ParsedRecord.class));
     }
 
-    private static StreamExecutionEnvironment env(Configuration conf) {
+    private static StreamExecutionEnvironment env(Configuration conf, JobConfig config, int parallelism) {
+        ExecutionEnvironments.applyStateBackend(config, conf);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        env.setParallelism(parallelism);
         env.setMaxParallelism(128);
         return env;
     }
 
-    @Test
-    void uninterruptedReplayMatchesIndependentExpectations() throws Exception {
-        StreamExecutionEnvironment env = env(new Configuration());
-        AnalyticsJob.build(env, config(), source(RateLimiterStrategy.noOp()), new CollectingSinks());
+    @ParameterizedTest
+    @ValueSource(strings = {"rocksdb", "hashmap"})
+    void uninterruptedReplayMatchesIndependentExpectations(String stateBackend) throws Exception {
+        JobConfig config = config(stateBackend);
+        StreamExecutionEnvironment env = env(new Configuration(), config, 2);
+        AnalyticsJob.build(env, config, source(RateLimiterStrategy.noOp()), new CollectingSinks());
         env.execute("sample-replay");
         assertOutputs();
     }
 
-    @Test
-    void stopWithSavepointAndResumeGivesTheSameFinalOutputs(@TempDir Path savepoints) throws Exception {
-        StreamExecutionEnvironment env1 = env(new Configuration());
-        AnalyticsJob.build(env1, config(), source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
+    /**
+     * Stopped with a (canonical) savepoint at parallelism 1 and resumed at 2: every keyed state (ids,
+     * sessions, first days, windows, and the timers and expiry lists with them) moves to the subtask that
+     * owns its key group now, and the final outputs are the same as an uninterrupted run's. Also from the
+     * heap backend to RocksDB: a canonical savepoint is how state moves between backends (their
+     * checkpoints do not restore on each other).
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"rocksdb, rocksdb", "hashmap, rocksdb"})
+    void stopWithSavepointAtParallelism1AndResumeAt2GivesTheSameFinalOutputs(
+            String fromBackend, String toBackend, @TempDir Path savepoints) throws Exception {
+        JobConfig from = config(fromBackend), to = config(toBackend);
+        StreamExecutionEnvironment env1 = env(new Configuration(), from, 1);
+        AnalyticsJob.build(env1, from, source(RateLimiterStrategy.perSecond(1000)), new CollectingSinks());
         JobClient client = env1.executeAsync("sample-replay-part-1");
         long deadline = System.currentTimeMillis() + 60_000;
         while (CollectingSinks.records(Output.EVENTS).size() < 600 && System.currentTimeMillis() < deadline) {
@@ -169,8 +193,8 @@ class SampleReplayTest {
 
         Configuration conf = new Configuration();
         conf.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
-        StreamExecutionEnvironment env2 = env(conf);
-        AnalyticsJob.build(env2, config(), source(RateLimiterStrategy.noOp()), new CollectingSinks());
+        StreamExecutionEnvironment env2 = env(conf, to, 2);
+        AnalyticsJob.build(env2, to, source(RateLimiterStrategy.noOp()), new CollectingSinks());
         env2.execute("sample-replay-part-2");
         int after = CollectingSinks.records(Output.EVENTS).size() - before;
         assertTrue(after < rows.size(), "the second run resumed (" + after + " clean events), it did not start over");
