@@ -2,7 +2,8 @@
 # Benchmark "Flink job": events/s of the whole analytics job catching up on a pre-filled raw
 # topic, against a baseline: a pass-through job with the same source (which parses every record)
 # and watermarks, into a sink that discards. Both are
-# flink-job/.../bench/CatchUpBenchmark.java on an in-process MiniCluster, with the source bounded
+# flink-job/src/bench/.../CatchUpBenchmark.java (flink-job-bench.jar, on the classpath beside the
+# job's jar) on an in-process MiniCluster, with the source bounded
 # at the topic's end, so each run ends when everything is read; the full job writes its outputs
 # to Kafka as in production, with checkpoints on. Goal: full / pass-through >= 0.3 (Nexmark's
 # session-window query reaches ~0.26 of its pass-through). A run that sends any event to
@@ -25,7 +26,7 @@ run_job() {  # run_job ROUND full|passthrough
     local out ckpt="$PIPELINE_HOME/data/bench-checkpoints/$2-$1" late0 late
     rm -rf "$ckpt"
     late0=$(topic_end events.late)
-    out=$(java $FLINK_JAVA_OPTS -cp "$FLINK_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
+    out=$(java $FLINK_JAVA_OPTS -cp "$FLINK_JAR:$FLINK_BENCH_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
         "$2" "$EVENTS" --CONSUMER_GROUP "bench-$BENCH_RUN_ID-$2-$1" --RESTORE_FROM none \
         --CHECKPOINT_DIR "file://$ckpt" --PARALLELISM "$PARALLELISM" --FLINK_REST_PORT "$FLINK_REST_PORT" \
         2>>"$LOG_DIR/flink-bench.log" | grep '^{"job"' | tail -n 1) \

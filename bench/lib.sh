@@ -23,7 +23,12 @@ RESULTS="$PIPELINE_HOME/results.jsonl"
 BENCH_DURATION=${BENCH_DURATION:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 GATEWAY_BIN="$ROOT_DIR/build/release/gateway/gateway"
+# The gateway with the benchmark modes GATEWAY_SINK=noop and GATEWAY_PARSE=off
+# (bench/gateway/bench_modes.hpp), built by the bench preset only.
+GATEWAY_BENCH_BIN="$ROOT_DIR/build/bench/bench/gateway/gateway-bench"
 EMULATOR_BIN="$ROOT_DIR/build/release/emulator/emulator"
+# CatchUpBenchmark (flink-job/src/bench), packed apart from the job: run beside flink-job.jar.
+FLINK_BENCH_JAR="$ROOT_DIR/flink-job/target/flink-job-bench.jar"
 
 # --- the machine ------------------------------------------------------------------------------
 CPU_MODEL=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -128,7 +133,8 @@ topic() {
 
 gateway_healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health" 2>/dev/null; }
 
-# start_gateway [ENV=VALUE...]: the release gateway on GATEWAY_PORT, waits until healthy.
+# start_gateway [ENV=VALUE...]: GATEWAY_BIN (the release gateway, unless a benchmark sets
+# gateway-bench) on GATEWAY_PORT, waits until healthy.
 start_gateway() {
     (   # a subshell, so the settings reach this gateway only
         (($#)) && export "$@"

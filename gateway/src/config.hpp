@@ -53,15 +53,6 @@ struct Config {
     std::string shop_dir;      // GATEWAY_SHOP_DIR: static files served at /shop/ (the demo)
     unsigned retry_after_s = 1;  // GATEWAY_RETRY_AFTER_S: Retry-After of 429 and 503
 
-    // Benchmarks only (a loud warning at start-up when not the defaults).
-    std::string sink = "kafka";  // GATEWAY_SINK: kafka | noop
-    std::string parse = "on";    // GATEWAY_PARSE: on | off (off needs GATEWAY_SINK=noop)
-
-    bool noop_sink() const { return sink == "noop"; }
-    bool parse_enabled() const { return parse == "on"; }
-    // True when a benchmark-only setting is on.
-    bool bench_mode() const { return noop_sink() || !parse_enabled(); }
-
     // Fills the defaults that depend on others (threads, low water).
     void resolve();
     // Throws std::invalid_argument naming the first bad setting.
