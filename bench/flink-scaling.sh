@@ -42,7 +42,7 @@ run_round() {  # run_round ROUND PARALLELISM: on a fresh cluster of PARALLELISM 
     local round=$1 p=$2 out ckpt="$PIPELINE_HOME/data/bench-checkpoints/scaling-p$2-$1" late0 late cpu0 cpu1
     rm -rf "$ckpt"
     FLINK_TASKMANAGERS=$p "$CLUSTER" processes
-    late0=$(topic_end events.late)
+    late0=$(topic_end "$LATE_TOPIC_NAME")
     cpu0=$(cluster_cpu_s)
     out=$(FLINK_TASKMANAGERS=$p "$CLUSTER" flink run -C "file://$FLINK_BENCH_JAR" \
         -c io.github.pipeline.analytics.bench.CatchUpBenchmark "$FLINK_JAR" full "$EVENTS" --FLINK_MODE cluster --CONSUMER_GROUP "bench-$BENCH_RUN_ID-scaling-p$p-$round" \
@@ -51,12 +51,12 @@ run_round() {  # run_round ROUND PARALLELISM: on a fresh cluster of PARALLELISM 
         || die "the job at parallelism $p failed (see $LOG_DIR/flink-scaling.log and the cluster's logs)"
     cpu1=$(cluster_cpu_s)
     FLINK_TASKMANAGERS=$p "$CLUSTER" stop
-    late=$(($(topic_end events.late) - late0))
+    late=$(($(topic_end "$LATE_TOPIC_NAME") - late0))
     bench_record flink-scaling "p$p" "$(jq -c --argjson r "$round" --argjson late "$late" --argjson p "$p" \
         --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" --argjson n "$EVENTS" \
         --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
         '{round:$r,taskmanagers:$p,late_events:$late,cpu_s:$cpu,cpu_us_per_event:(($cpu * 1e6 / $n) | round),load_average:$load} + .' <<<"$out")"
-    ((late == 0)) || die "the job at parallelism $p sent $late of the $EVENTS events to events.late: its speed is not comparable"
+    ((late == 0)) || die "the job at parallelism $p sent $late of the $EVENTS events to $LATE_TOPIC_NAME: its speed is not comparable"
     printf '  round %s  parallelism %s on %s TaskManager(s) %10.0f events/s  (%s ms, %s CPU-s in the cluster)\n' \
         "$round" "$p" "$p" "$(jq -r .events_per_s <<<"$out")" "$(jq -r .runtime_ms <<<"$out")" \
         "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.1f", b - a}')" >&2

@@ -25,7 +25,7 @@ build_flink() {
     # Skip Maven when the jar is newer than every source file of the job (the benchmarks' jar,
     # flink-job-bench.jar, is built beside it by the same Maven run).
     if [[ -f $jar && -f $ROOT_DIR/flink-job/target/flink-job-bench.jar ]] \
-        && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" "$ROOT_DIR/common/event-rules" -newer "$jar" -print -quit) ]]; then
+        && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" "$ROOT_DIR/common/event-rules" "$ROOT_DIR/kafka/topics.properties" -newer "$jar" -print -quit) ]]; then
         log "Flink job jar is up to date"
         return 0
     fi

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -85,6 +86,23 @@ TEST(Config, ReadsEveryVariable) {
     EXPECT_EQ(c.kafka_linger_ms, 1u);
     EXPECT_EQ(c.kafka_batch_bytes, 65536u);
     EXPECT_EQ(c.kafka_compression, "zstd");
+}
+
+// The topics' default names are kafka/topics.properties' (read here from the file itself), the
+// definition create-topics.sh, the Flink job and the ClickHouse migrations share.
+TEST(Config, TopicDefaultsComeFromTheTopicsFile) {
+    std::ifstream in(TOPICS_FILE);
+    ASSERT_TRUE(in) << "cannot read " << TOPICS_FILE;
+    std::map<std::string, std::string> file;
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find('=');
+        if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+        file[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    ASSERT_TRUE(file.contains("RAW_TOPIC") && file.contains("DEADLETTER_TOPIC"));
+    const Config c = config_from_env(env_of({}));
+    EXPECT_EQ(c.raw_topic, file.at("RAW_TOPIC"));
+    EXPECT_EQ(c.deadletter_topic, file.at("DEADLETTER_TOPIC"));
 }
 
 TEST(Config, ClientTimeouts) {
