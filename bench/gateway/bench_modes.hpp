@@ -1,6 +1,6 @@
 #pragma once
-// The two settings only gateway-bench has (bench/README.md, "gateway-bench"). They take the
-// gateway apart for the gateway-overhead and connections benchmarks:
+// The two settings only gateway-bench has (bench/gateway/CMakeLists.txt). They take the gateway
+// apart for the gateway-overhead and connections benchmarks:
 //   GATEWAY_SINK=noop   every record counts as delivered the moment it is produced, so the
 //                       gateway's own cost is measured without a broker;
 //   GATEWAY_PARSE=off   each message is acknowledged as one accepted event, unread: the
