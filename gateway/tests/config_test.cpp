@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "common/event_rules.hpp"
+#include "env_of.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,13 +14,7 @@
 namespace gateway {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
-        const auto it = vars.find(name);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-}
+using test::env_of;
 
 TEST(Config, Defaults) {
     Config c = config_from_env(env_of({}));

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "env_of.hpp"
+
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -9,13 +11,7 @@
 namespace gateway::bench {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
-        const auto it = vars.find(name);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-}
+using test::env_of;
 
 TEST(BenchModes, DefaultsAreTheGatewaysOwnBehaviour) {
     const BenchModes m = bench_modes_from_env(env_of({}));

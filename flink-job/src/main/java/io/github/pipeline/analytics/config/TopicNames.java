@@ -1,8 +1,5 @@
 package io.github.pipeline.analytics.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
@@ -12,22 +9,9 @@ import java.util.Properties;
  * component; {@link JobConfig} reads it like any other setting.
  */
 public final class TopicNames {
-    private static final Properties TOPICS = load();
+    private static final Properties TOPICS = ClassPathProperties.load("topics.properties");
 
     private TopicNames() {}
-
-    private static Properties load() {
-        Properties p = new Properties();
-        try (InputStream in = TopicNames.class.getResourceAsStream("/topics.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("topics.properties is not on the class path");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
-    }
 
     /** The default name of the topic of setting {@code setting} (e.g. {@code RAW_TOPIC}). */
     public static String defaultName(String setting) {
