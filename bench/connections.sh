@@ -3,8 +3,9 @@
 # BENCH_IDLE_CONNECTIONS (10000) idle connections with bench/idle_connections (raw sockets, one
 # fd each), and divides the growth of the gateway's VmRSS (/proc/PID/status) by their number.
 # Repeated BENCH_ROUNDS times on a fresh gateway each; the median is reported. Goal: <= 20 KiB.
-# The gateway runs with the no-op sink (no broker needed; the sink plays no part in an idle
-# connection). Kernel socket buffers are not in VmRSS and are not counted.
+# The gateway is gateway-bench with the no-op sink (bench/gateway/bench_modes.hpp: no broker
+# needed; the sink plays no part in an idle connection). Kernel socket buffers are not in VmRSS
+# and are not counted.
 #   Settings: BENCH_IDLE_CONNECTIONS (10000), BENCH_HOLD_S (how long the client holds them, 20)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -12,6 +13,7 @@ source "$(dirname "$0")/lib.sh"
 N=${BENCH_IDLE_CONNECTIONS:-10000}
 HOLD=${BENCH_HOLD_S:-20}
 CLIENT_BIN="$ROOT_DIR/build/bench/bench/idle_connections"
+GATEWAY_BIN=$GATEWAY_BENCH_BIN
 NOTE="gateway VmRSS growth / connections; kernel socket memory not included; client on the same machine"
 
 stop_gateway() { stop_bg gateway TERM 30 || true; }

@@ -4,7 +4,10 @@
 # baseline) and at parallelism 2 on two TaskManagers, in alternating rounds. Each round starts a
 # fresh cluster of that many TaskManagers (one slot each), runs CatchUpBenchmark's full job with
 # `flink run` (attached: the source is bounded at the topic's end, so the job ends when everything
-# is read; outputs to Kafka, checkpoints on, as flink.sh's full job) and stops the cluster.
+# is read; outputs to Kafka, checkpoints on, as flink.sh's full job) and stops the cluster. The job
+# jar is flink-job.jar; CatchUpBenchmark's own jar (flink-job-bench.jar) goes with it as a
+# `flink run -C file://...` classpath URL: the client loads the main class from it, and the
+# cluster's processes, all on this machine, reach the same file.
 # Figures: events/s (the job's net runtime, as flink.sh) and CPU per event: the CPU time the
 # cluster's JVMs (JobManager and TaskManagers, /proc) used from the submission to the job's end,
 # divided by the events. The ratio is parallelism 2's rate over parallelism 1's. On a machine whose
@@ -39,21 +42,21 @@ run_round() {  # run_round ROUND PARALLELISM: on a fresh cluster of PARALLELISM 
     local round=$1 p=$2 out ckpt="$PIPELINE_HOME/data/bench-checkpoints/scaling-p$2-$1" late0 late cpu0 cpu1
     rm -rf "$ckpt"
     FLINK_TASKMANAGERS=$p "$CLUSTER" processes
-    late0=$(topic_end events.late)
+    late0=$(topic_end "$LATE_TOPIC_NAME")
     cpu0=$(cluster_cpu_s)
-    out=$(FLINK_TASKMANAGERS=$p "$CLUSTER" flink run -c io.github.pipeline.analytics.bench.CatchUpBenchmark \
-        "$FLINK_JAR" full "$EVENTS" --FLINK_MODE cluster --CONSUMER_GROUP "bench-$BENCH_RUN_ID-scaling-p$p-$round" \
+    out=$(FLINK_TASKMANAGERS=$p "$CLUSTER" flink run -C "file://$FLINK_BENCH_JAR" \
+        -c io.github.pipeline.analytics.bench.CatchUpBenchmark "$FLINK_JAR" full "$EVENTS" --FLINK_MODE cluster --CONSUMER_GROUP "bench-$BENCH_RUN_ID-scaling-p$p-$round" \
         --CHECKPOINT_DIR "file://$ckpt" --PARALLELISM "$p" 2>>"$LOG_DIR/flink-scaling.log" \
         | tee -a "$LOG_DIR/flink-scaling.log" | grep '^{"job"' | tail -n 1) \
         || die "the job at parallelism $p failed (see $LOG_DIR/flink-scaling.log and the cluster's logs)"
     cpu1=$(cluster_cpu_s)
     FLINK_TASKMANAGERS=$p "$CLUSTER" stop
-    late=$(($(topic_end events.late) - late0))
+    late=$(($(topic_end "$LATE_TOPIC_NAME") - late0))
     bench_record flink-scaling "p$p" "$(jq -c --argjson r "$round" --argjson late "$late" --argjson p "$p" \
         --argjson cpu "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.2f", b - a}')" --argjson n "$EVENTS" \
         --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
         '{round:$r,taskmanagers:$p,late_events:$late,cpu_s:$cpu,cpu_us_per_event:(($cpu * 1e6 / $n) | round),load_average:$load} + .' <<<"$out")"
-    ((late == 0)) || die "the job at parallelism $p sent $late of the $EVENTS events to events.late: its speed is not comparable"
+    ((late == 0)) || die "the job at parallelism $p sent $late of the $EVENTS events to $LATE_TOPIC_NAME: its speed is not comparable"
     printf '  round %s  parallelism %s on %s TaskManager(s) %10.0f events/s  (%s ms, %s CPU-s in the cluster)\n' \
         "$round" "$p" "$p" "$(jq -r .events_per_s <<<"$out")" "$(jq -r .runtime_ms <<<"$out")" \
         "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN {printf "%.1f", b - a}')" >&2

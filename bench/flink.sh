@@ -2,7 +2,8 @@
 # Benchmark "Flink job": events/s of the whole analytics job catching up on a pre-filled raw
 # topic, against a baseline: a pass-through job with the same source (which parses every record)
 # and watermarks, into a sink that discards. Both are
-# flink-job/.../bench/CatchUpBenchmark.java on an in-process MiniCluster, with the source bounded
+# flink-job/src/bench/.../CatchUpBenchmark.java (flink-job-bench.jar, on the classpath beside the
+# job's jar) on an in-process MiniCluster, with the source bounded
 # at the topic's end, so each run ends when everything is read; the full job writes its outputs
 # to Kafka as in production, with checkpoints on. Goal: full / pass-through >= 0.3 (Nexmark's
 # session-window query reaches ~0.26 of its pass-through). A run that sends any event to
@@ -24,17 +25,17 @@ stop_stack() { "$ROOT_DIR/scripts/kafka.sh" stop || true; }
 run_job() {  # run_job ROUND full|passthrough
     local out ckpt="$PIPELINE_HOME/data/bench-checkpoints/$2-$1" late0 late
     rm -rf "$ckpt"
-    late0=$(topic_end events.late)
-    out=$(java $FLINK_JAVA_OPTS -cp "$FLINK_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
+    late0=$(topic_end "$LATE_TOPIC_NAME")
+    out=$(java $FLINK_JAVA_OPTS -cp "$FLINK_JAR:$FLINK_BENCH_JAR" io.github.pipeline.analytics.bench.CatchUpBenchmark \
         "$2" "$EVENTS" --CONSUMER_GROUP "bench-$BENCH_RUN_ID-$2-$1" --RESTORE_FROM none \
         --CHECKPOINT_DIR "file://$ckpt" --PARALLELISM "$PARALLELISM" --FLINK_REST_PORT "$FLINK_REST_PORT" \
         2>>"$LOG_DIR/flink-bench.log" | grep '^{"job"' | tail -n 1) \
         || die "the $2 job failed (see $LOG_DIR/flink-bench.log)"
     # A job that sends events to events.late (e.g. an idle flush mistaking a stall for the end of
     # the input) is fast because it drops them: such a figure means nothing.
-    late=$(($(topic_end events.late) - late0))
+    late=$(($(topic_end "$LATE_TOPIC_NAME") - late0))
     bench_record flink "$2" "$(jq -c --argjson r "$1" --argjson late "$late" '{round:$r,late_events:$late} + .' <<<"$out")"
-    ((late == 0)) || die "the $2 job sent $late of the $EVENTS events to events.late: its speed is not comparable"
+    ((late == 0)) || die "the $2 job sent $late of the $EVENTS events to $LATE_TOPIC_NAME: its speed is not comparable"
     printf '  round %s  %-12s %10.0f events/s  (%s ms)\n' "$1" "$2" \
         "$(jq -r .events_per_s <<<"$out")" "$(jq -r .runtime_ms <<<"$out")" >&2
 }

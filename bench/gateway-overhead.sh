@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark "gateway overhead": what parsing and validating costs inside the gateway's own
-# loop, with Kafka out of the picture. Subject: the release gateway with the no-op sink
+# loop, with Kafka out of the picture. Both sides run gateway-bench (the release gateway built
+# with its two benchmark modes, bench/gateway/bench_modes.hpp). Subject: the no-op sink
 # (GATEWAY_SINK=noop: parse, validate, canonical JSON, delivery bookkeeping, ack; nothing
-# written). Baseline: the same gateway's WebSocket loop with parsing off as well
+# written). Baseline: the same WebSocket loop with parsing off as well
 # (GATEWAY_PARSE=off: every message acked as one event unread). Both driven by `emulator load`
 # (BENCH_CONNECTIONS connections, batches of BENCH_BATCHES ~BENCH_EVENT_BYTES-byte events);
 # events/s = messages acked x batch / duration for both (with parsing off the ack cannot count
 # events). Rounds alternate; medians are compared. Goal: subject / baseline >= 0.8.
-# Both settings are benchmark-only (gateway/README.md). No broker is started.
+# Only gateway-bench has these settings; the gateway has neither. No broker is started.
 #   Settings: the load's (bench/lib.sh): BENCH_CONNECTIONS (4), BENCH_BATCHES ("1 50"),
 #             BENCH_EVENT_BYTES (200), BENCH_WINDOW (emulator --window, 256)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 NOTE="client and gateway share this machine's $NPROC cores; no Kafka (no-op sink)"
+GATEWAY_BIN=$GATEWAY_BENCH_BIN
 
 stop_gateway() { stop_bg gateway TERM 30 || true; }
 

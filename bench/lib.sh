@@ -23,7 +23,12 @@ RESULTS="$PIPELINE_HOME/results.jsonl"
 BENCH_DURATION=${BENCH_DURATION:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-3}
 GATEWAY_BIN="$ROOT_DIR/build/release/gateway/gateway"
+# The gateway with the benchmark modes GATEWAY_SINK=noop and GATEWAY_PARSE=off
+# (bench/gateway/bench_modes.hpp), built by the bench preset only.
+GATEWAY_BENCH_BIN="$ROOT_DIR/build/bench/bench/gateway/gateway-bench"
 EMULATOR_BIN="$ROOT_DIR/build/release/emulator/emulator"
+# CatchUpBenchmark (flink-job/src/bench), packed apart from the job: run beside flink-job.jar.
+FLINK_BENCH_JAR="$ROOT_DIR/flink-job/target/flink-job-bench.jar"
 
 # --- the machine ------------------------------------------------------------------------------
 CPU_MODEL=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || echo unknown)
@@ -105,14 +110,17 @@ fresh_kafka() {
     "$ROOT_DIR/scripts/kafka.sh" start
 }
 
-# fill_raw_topic EVENTS BENCH: events.raw (with the pipeline's topics) holding EVENTS events of
+# The topics the benchmarks read, under the names every component uses (kafka/topics.properties).
+RAW_TOPIC_NAME=$(topic_name RAW_TOPIC) LATE_TOPIC_NAME=$(topic_name LATE_TOPIC) EVENTS_TOPIC_NAME=$(topic_name EVENTS_TOPIC)
+
+# fill_raw_topic EVENTS BENCH: the raw topic (with the pipeline's topics) holding EVENTS events of
 # simulated shoppers (bench/raw_topic_filler.cpp: the emulator's behaviour model, in event-time
 # order, 1 % duplicates); the filler's figures are recorded under BENCH.
 fill_raw_topic() {
     local fill
     "$ROOT_DIR/scripts/create-topics.sh"
-    log "filling events.raw with $1 simulated events"
-    fill=$("$ROOT_DIR/build/bench/bench/raw_topic_filler" --bootstrap "$KAFKA_BOOTSTRAP" --topic events.raw \
+    log "filling $RAW_TOPIC_NAME with $1 simulated events"
+    fill=$("$ROOT_DIR/build/bench/bench/raw_topic_filler" --bootstrap "$KAFKA_BOOTSTRAP" --topic "$RAW_TOPIC_NAME" \
         --events "$1" 2>>"$LOG_DIR/filler.log") || die "raw_topic_filler failed (see $LOG_DIR/filler.log)"
     bench_record "$2" fill "$fill"
     log "filled: $fill"
@@ -128,7 +136,8 @@ topic() {
 
 gateway_healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$GATEWAY_PORT/health" 2>/dev/null; }
 
-# start_gateway [ENV=VALUE...]: the release gateway on GATEWAY_PORT, waits until healthy.
+# start_gateway [ENV=VALUE...]: GATEWAY_BIN (the release gateway, unless a benchmark sets
+# gateway-bench) on GATEWAY_PORT, waits until healthy.
 start_gateway() {
     (   # a subshell, so the settings reach this gateway only
         (($#)) && export "$@"

@@ -27,7 +27,6 @@ source "$(dirname "$0")/lib.sh"
 
 RATES=(${BENCH_SYSTEM_RATES:-2500 5000 10000 20000 30000})
 RUN_S=${BENCH_SYSTEM_SECONDS:-60}
-RAW_TOPIC=${RAW_TOPIC:-events.raw}
 NOTE="emulator, gateway, Kafka, Flink (parallelism 1) and ClickHouse all run on this machine and share its $NPROC cores"
 
 # emulator_dropped: events the emulator has dropped as overdue so far (its latest progress line).
@@ -42,14 +41,14 @@ measure() {
     : >"$LOG_DIR/emulator.log"   # this step's progress lines only
     simulate_start "$rate" >&2
     sleep 15   # the emulator's warm-up and connection
-    a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS; d0=$(emulator_dropped); l0=$(topic_end events.late)
+    a0=$(gateway_metric gateway_events_accepted_total); t0=$SECONDS; d0=$(emulator_dropped); l0=$(topic_end "$LATE_TOPIC_NAME")
     sleep "$half"
-    read -r r_mid o_mid < <(topic_ends "$RAW_TOPIC" analytics.events)
+    read -r r_mid o_mid < <(topic_ends "$RAW_TOPIC_NAME" "$EVENTS_TOPIC_NAME")
     read -r c_mid cw_mid < <(clickhouse_offsets); tm=$SECONDS
     sleep $((RUN_S - half))
-    read -r r_end o_end < <(topic_ends "$RAW_TOPIC" analytics.events)
+    read -r r_end o_end < <(topic_ends "$RAW_TOPIC_NAME" "$EVENTS_TOPIC_NAME")
     read -r c_end cw_end < <(clickhouse_offsets); te=$SECONDS
-    a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS; d1=$(emulator_dropped); l1=$(topic_end events.late)
+    a1=$(gateway_metric gateway_events_accepted_total); t1=$SECONDS; d1=$(emulator_dropped); l1=$(topic_end "$LATE_TOPIC_NAME")
     simulate_stop >&2
     actual=$(((a1 - a0) / (t1 - t0)))
     c_rate=$(((cw_end - cw_mid) / (te - tm > 0 ? te - tm : 1)))   # ClickHouse's input, records/s

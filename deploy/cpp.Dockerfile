@@ -12,6 +12,7 @@ COPY scripts/ scripts/
 RUN scripts/install-deps.sh build && rm -rf /var/lib/apt/lists/*
 COPY CMakeLists.txt CMakePresets.json .clang-format ./
 COPY common/ common/
+COPY kafka/topics.properties kafka/topics.properties
 COPY gateway/ gateway/
 COPY emulator/ emulator/
 COPY tests/ tests/

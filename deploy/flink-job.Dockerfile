@@ -15,6 +15,7 @@ COPY .mvn/ .mvn/
 COPY flink-job/pom.xml flink-job/pom.xml
 COPY flink-job/src/ flink-job/src/
 COPY common/event-rules/ common/event-rules/
+COPY kafka/topics.properties kafka/topics.properties
 RUN scripts/build.sh flink
 
 FROM ${FLINK_IMAGE} AS job

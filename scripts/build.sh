@@ -22,8 +22,10 @@ build_cpp() {
 
 build_flink() {
     local jar="$ROOT_DIR/flink-job/target/flink-job.jar"
-    # Skip Maven when the jar is newer than every source file of the job.
-    if [[ -f $jar ]] && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" "$ROOT_DIR/common/event-rules" -newer "$jar" -print -quit) ]]; then
+    # Skip Maven when the jar is newer than every source file of the job (the benchmarks' jar,
+    # flink-job-bench.jar, is built beside it by the same Maven run).
+    if [[ -f $jar && -f $ROOT_DIR/flink-job/target/flink-job-bench.jar ]] \
+        && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" "$ROOT_DIR/common/event-rules" "$ROOT_DIR/kafka/topics.properties" -newer "$jar" -print -quit) ]]; then
         log "Flink job jar is up to date"
         return 0
     fi

@@ -15,6 +15,8 @@ CLICKHOUSE_FLUSH_MS="${CLICKHOUSE_FLUSH_MS:-500}"
 CH_DATA="$DATA_DIR/clickhouse"
 CH_CONF="$PIPELINE_HOME/clickhouse"
 CH_URL="http://$CLICKHOUSE_HOST:$CLICKHOUSE_HTTP_PORT/"
+TOPIC_SETTINGS=$(topic_settings)   # "SETTING NAME CLASS" lines: the topics render() fills in
+[[ -n $TOPIC_SETTINGS ]] || die "no topics from $TOPICS_FILE"
 
 # query SQL: runs one statement over HTTP and prints the result; fails with ClickHouse's message.
 query() {
@@ -94,8 +96,11 @@ version_at_least() {
     [[ $(printf '%s\n' "$1" "$CLICKHOUSE_SERVER_VERSION" | sort -V | head -n 1) == "$1" ]]
 }
 
-# The migrations name the broker, groups and block size through ${VARS}, and what differs by
-# version; only these are replaced.
+# The migrations name the broker, groups, topics and block size through ${VARS}, and what differs
+# by version; only these are replaced.
+#   ${RAW_TOPIC}, ${EVENTS_TOPIC}, ...  every setting of kafka/topics.properties: the topic's name,
+#                            from the environment variable of that name, else the file's default
+#                            (the names create-topics.sh, the gateway and the Flink job use).
 #   ${KAFKA_BROKEN_RECORDS}  the Kafka engine setting for a record that does not parse. 21.6 and
 #                            later: kafka_handle_error_mode 'stream', each such record becomes one
 #                            row with _error and _raw_message set, which 004 routes to
@@ -106,7 +111,7 @@ version_at_least() {
 #   ${KAFKA_PARSED_ROWS}     what a materialized view takes from a Kafka table: only rows without
 #                            an error where a broken record is a row.
 render() {
-    local sql=$1 broken parsed
+    local sql=$1 broken parsed setting topic
     if version_at_least 21.6; then
         broken="kafka_handle_error_mode = 'stream'" parsed="WHERE _error = ''"
     else
@@ -117,6 +122,9 @@ render() {
     sql=${sql//'${CLICKHOUSE_KAFKA_BLOCK_ROWS}'/${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}}
     sql=${sql//'${KAFKA_BROKEN_RECORDS}'/$broken}
     sql=${sql//'${KAFKA_PARSED_ROWS}'/$parsed}
+    while read -r setting topic _; do
+        sql=${sql//"\${$setting}"/"$topic"}
+    done <<<"$TOPIC_SETTINGS"
     printf '%s' "$sql"
 }
 

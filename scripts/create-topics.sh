@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Creates the pipeline's topics explicitly (auto-creation is off), idempotently.
+# Creates the pipeline's topics explicitly (auto-creation is off), idempotently: every topic of
+# kafka/topics.properties, under the name its setting's environment variable gives (RAW_TOPIC,
+# EVENTS_TOPIC, ...; the file's default when unset), the same variable the gateway, the Flink job
+# and scripts/clickhouse.sh read.
 # Partitions and retention can be overridden: RAW_PARTITIONS, OUTPUT_PARTITIONS, RETENTION_MS; and
 # the copies: REPLICATION_FACTOR (at most the number of brokers) and MIN_INSYNC_REPLICAS (how many
 # copies an acks=all write needs before it is acknowledged; deploy/README.md, durable Kafka).
@@ -16,19 +19,17 @@ MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-1}"
 MAX_MESSAGE_BYTES=$(sed -n 's/^kafka\.topic_max_message_bytes=//p' "$ROOT_DIR/common/event-rules/event-rules.properties")
 [[ $MAX_MESSAGE_BYTES =~ ^[0-9]+$ ]] || die "kafka.topic_max_message_bytes not found in common/event-rules/event-rules.properties"
 
-# name partitions [extra topic configs...]
-topics=(
-    "${RAW_TOPIC:-events.raw} $RAW_PARTITIONS"            # raw events, keyed by user_id
-    "${DEADLETTER_TOPIC:-events.deadletter} 1"            # rejected input, with reasons
-    "${LATE_TOPIC:-events.late} 1"                        # events behind the watermark
-    "analytics.events $OUTPUT_PARTITIONS"                 # Flink outputs, one topic per object
-    "analytics.events_per_type $OUTPUT_PARTITIONS"
-    "analytics.page_views $OUTPUT_PARTITIONS"
-    "analytics.unique_users_per_page $OUTPUT_PARTITIONS"
-    "analytics.conversion $OUTPUT_PARTITIONS"
-    "analytics.sessions $OUTPUT_PARTITIONS"
-    "analytics.user_days $OUTPUT_PARTITIONS"
-)
+# "name partitions", one a topic
+topics=()
+while read -r _ name class; do
+    case $class in
+        raw) topics+=("$name $RAW_PARTITIONS") ;;
+        output) topics+=("$name $OUTPUT_PARTITIONS") ;;
+        one) topics+=("$name 1") ;;
+        *) die "kafka/topics.properties: unknown partitions class '$class' for $name" ;;
+    esac
+done < <(topic_settings)
+((${#topics[@]})) || die "no topics in kafka/topics.properties"
 
 # The topic tool: the official Kafka image's script in compose, else our Maven-resolved jars.
 kafka_topics() {

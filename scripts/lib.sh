@@ -15,14 +15,34 @@ export KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"
 export GATEWAY_PORT="${GATEWAY_PORT:-8080}"
 export FLINK_REST_PORT="${FLINK_REST_PORT:-8081}"
 # The Flink job's JVM. The parallel collector, not G1: the job keeps its state on the heap and updates
-# it for every event, and G1's write barriers and concurrent refinement cost it about a third of its
-# throughput in the catch-up benchmark (8.2k vs 11.9k events/s, same machine, same run).
+# it for every event, and G1's write barriers and concurrent refinement cost it throughput (the
+# catch-up benchmark, bench/flink.sh, shows how much on a given machine).
 FLINK_JAVA_OPTS="${FLINK_JAVA_OPTS:--Xmx1g -XX:+UseParallelGC}"
+
+# The pipeline's topics: kafka/topics.properties defines each one's setting name, default name and
+# partitions class; the environment variable of that name renames it (for every component).
+TOPICS_FILE="$ROOT_DIR/kafka/topics.properties"
 
 if [[ -t 2 ]]; then _c_on=$'\033[1;34m'; _c_err=$'\033[1;31m'; _c_off=$'\033[0m'; else _c_on=; _c_err=; _c_off=; fi
 log()  { printf '%s[pipeline]%s %s\n' "$_c_on" "$_c_off" "$*" >&2; }
 warn() { printf '%s[pipeline] warning:%s %s\n' "$_c_err" "$_c_off" "$*" >&2; }
 die()  { printf '%s[pipeline] error:%s %s\n' "$_c_err" "$_c_off" "$*" >&2; exit 1; }
+
+# topic_settings: one line "SETTING NAME PARTITIONS_CLASS" per topic of kafka/topics.properties,
+# NAME being $SETTING when that is set, else the file's default.
+topic_settings() {
+    local key value class
+    [[ -r $TOPICS_FILE ]] || die "cannot read $TOPICS_FILE"
+    while IFS='=' read -r key value; do
+        [[ $key =~ ^[A-Z][A-Z_]*$ ]] || continue   # comments, blank lines and SETTING.partitions
+        class=$(sed -n "s/^$key\.partitions=//p" "$TOPICS_FILE")
+        [[ -n $value && -n $class ]] || die "$TOPICS_FILE: $key needs a name and $key.partitions"
+        printf '%s %s %s\n' "$key" "${!key:-$value}" "$class"
+    done <"$TOPICS_FILE"
+}
+
+# topic_name SETTING: the name of one topic (e.g. topic_name LATE_TOPIC), as topic_settings gives it.
+topic_name() { topic_settings | awk -v s="$1" '$1 == s {print $2; found = 1} END {exit !found}'; }
 
 # True when something accepts TCP connections on 127.0.0.1:$1.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

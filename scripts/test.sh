@@ -15,7 +15,8 @@
 #      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
 #      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
-#   8. the docker compose file: parses, names every service, ports, shared build scripts
+#   8. the docker compose file: parses, names every service, ports, shared build scripts; the topic
+#      names' one definition (kafka/topics.properties) renders into the migrations and topics
 #   9. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
 #      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
 #  10. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
@@ -253,6 +254,8 @@ stage_compose() {
     log "checking the docker compose file"
     local status=0 ok failures
     "$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || status=$?
+    # The topic names' one definition, which the compose stack's init services and builds share.
+    "$ROOT_DIR/tests/topics/check-topic-names.sh" 2>&1 | tee -a "$TEST_HOME/compose.log" || status=$?
     ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
     failures=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
     # A script that stopped early without a FAIL line still counts as one failure.

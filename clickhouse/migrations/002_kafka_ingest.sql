@@ -1,6 +1,7 @@
 -- Ingest: for each topic a Kafka engine table (a consumer, not storage) and a materialized
--- view that moves every consumed block into its storage table (001). ${KAFKA_BOOTSTRAP} and
--- ${CLICKHOUSE_KAFKA_GROUP} are filled in by scripts/clickhouse.sh. Each table has its own
+-- view that moves every consumed block into its storage table (001). ${KAFKA_BOOTSTRAP},
+-- ${CLICKHOUSE_KAFKA_GROUP} and the topics (${EVENTS_TOPIC} ...: the settings of
+-- kafka/topics.properties) are filled in by scripts/clickhouse.sh. Each table has its own
 -- consumer group. How soon rows show: the engine reads a block until it has
 -- kafka_max_block_size rows or a poll waits 500 ms for nothing, and only between blocks checks
 -- stream_flush_interval_ms (profile setting, low in clickhouse/config/users.xml.template; 18.16
@@ -20,7 +21,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.events',
+    kafka_topic_list = '${EVENTS_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_events_per_type (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.events_per_type',
+    kafka_topic_list = '${EVENTS_PER_TYPE_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.events_per_type',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -63,7 +64,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_page_views (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.page_views',
+    kafka_topic_list = '${PAGE_VIEWS_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.page_views',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -84,7 +85,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_unique_users_per_page (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.unique_users_per_page',
+    kafka_topic_list = '${UNIQUE_USERS_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.unique_users_per_page',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -106,7 +107,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_conversion (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.conversion',
+    kafka_topic_list = '${CONVERSION_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.conversion',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -132,7 +133,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_sessions (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.sessions',
+    kafka_topic_list = '${SESSIONS_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.sessions',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -155,7 +156,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_user_days (
     version UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'analytics.user_days',
+    kafka_topic_list = '${USER_DAYS_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.user_days',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -179,7 +180,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_dead_letters (
     id String
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'events.deadletter',
+    kafka_topic_list = '${DEADLETTER_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.dead_letters',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,
@@ -206,7 +207,7 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_late_events (
     watermark_ms UInt64
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
-    kafka_topic_list = 'events.late',
+    kafka_topic_list = '${LATE_TOPIC}',
     kafka_group_name = '${CLICKHOUSE_KAFKA_GROUP}.late_events',
     kafka_format = 'JSONEachRow',
     kafka_num_consumers = 1,

@@ -94,10 +94,6 @@ void Config::validate() const {
             "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");
     require(retry_after_s >= 1 && retry_after_s <= 3600,
             "GATEWAY_RETRY_AFTER_S must be in 1..3600");
-    require(sink == "kafka" || sink == "noop", "GATEWAY_SINK must be kafka or noop");
-    require(parse == "on" || parse == "off", "GATEWAY_PARSE must be on or off");
-    // Without parsing there are no events to write: only the no-op sink can take that.
-    require(parse == "on" || sink == "noop", "GATEWAY_PARSE=off needs GATEWAY_SINK=noop");
     const std::array<std::string_view, 5> codecs = {"none", "gzip", "snappy", "lz4", "zstd"};
     require(std::find(codecs.begin(), codecs.end(), kafka_compression) != codecs.end(),
             "KAFKA_COMPRESSION must be one of none, gzip, snappy, lz4, zstd");
@@ -112,7 +108,7 @@ std::string Config::describe() const {
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
         "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
         "max_discard_bytes={} max_memory_bytes={} cors_origins={} tracker_dir={} shop_dir={} "
-        "retry_after_s={} sink={} parse={}",
+        "retry_after_s={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
@@ -121,7 +117,7 @@ std::string Config::describe() const {
         write_timeout_ms, max_discard_bytes, max_memory_bytes,
         cors_origins.empty() ? "(same origin only)" : cors_origins,
         tracker_dir.empty() ? "(none)" : tracker_dir, shop_dir.empty() ? "(none)" : shop_dir,
-        retry_after_s, sink, parse);
+        retry_after_s);
 }
 
 Config config_from_env(const EnvLookup& env) {
@@ -156,8 +152,6 @@ Config config_from_env(const EnvLookup& env) {
     read_string(env, "GATEWAY_TRACKER_DIR", c.tracker_dir);
     read_string(env, "GATEWAY_SHOP_DIR", c.shop_dir);
     read_number(env, "GATEWAY_RETRY_AFTER_S", c.retry_after_s);
-    read_string(env, "GATEWAY_SINK", c.sink);
-    read_string(env, "GATEWAY_PARSE", c.parse);
     return c;
 }
 
@@ -252,10 +246,6 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
                    "folder of static files served at /shop/ [GATEWAY_SHOP_DIR]");
     app.add_option("--retry-after-s", c.retry_after_s,
                    "Retry-After of HTTP 429 and 503 answers [GATEWAY_RETRY_AFTER_S]")
-        ->capture_default_str();
-    app.add_option("--sink", c.sink, "BENCHMARKS ONLY: kafka or noop [GATEWAY_SINK]")
-        ->capture_default_str();
-    app.add_option("--parse", c.parse, "BENCHMARKS ONLY: on or off [GATEWAY_PARSE]")
         ->capture_default_str();
     try {
         app.parse(argc, argv);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/default_topics.hpp"
+
 namespace gateway {
 
 struct Config {
@@ -16,8 +18,9 @@ struct Config {
     std::uint16_t port = 8080;                   // GATEWAY_PORT
     unsigned threads = 0;                        // GATEWAY_THREADS (0 -> hardware concurrency)
     std::string kafka_bootstrap = "127.0.0.1:9092";  // KAFKA_BOOTSTRAP
-    std::string raw_topic = "events.raw";            // RAW_TOPIC
-    std::string deadletter_topic = "events.deadletter";  // DEADLETTER_TOPIC
+    // Topic names: defaults from kafka/topics.properties, the same variables every component reads.
+    std::string raw_topic{pipeline::default_topics::kRawTopic};                // RAW_TOPIC
+    std::string deadletter_topic{pipeline::default_topics::kDeadletterTopic};  // DEADLETTER_TOPIC
     std::size_t max_message_bytes = 1024 * 1024;  // GATEWAY_MAX_MESSAGE_BYTES
     std::size_t max_events_per_message = 10000;   // GATEWAY_MAX_EVENTS_PER_MESSAGE
     std::size_t max_connections = 20000;          // GATEWAY_MAX_CONNECTIONS
@@ -52,15 +55,6 @@ struct Config {
     std::string tracker_dir;   // GATEWAY_TRACKER_DIR: tracker.js/.mjs served at /tracker.js
     std::string shop_dir;      // GATEWAY_SHOP_DIR: static files served at /shop/ (the demo)
     unsigned retry_after_s = 1;  // GATEWAY_RETRY_AFTER_S: Retry-After of 429 and 503
-
-    // Benchmarks only (a loud warning at start-up when not the defaults).
-    std::string sink = "kafka";  // GATEWAY_SINK: kafka | noop
-    std::string parse = "on";    // GATEWAY_PARSE: on | off (off needs GATEWAY_SINK=noop)
-
-    bool noop_sink() const { return sink == "noop"; }
-    bool parse_enabled() const { return parse == "on"; }
-    // True when a benchmark-only setting is on.
-    bool bench_mode() const { return noop_sink() || !parse_enabled(); }
 
     // Fills the defaults that depend on others (threads, low water).
     void resolve();

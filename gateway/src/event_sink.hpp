@@ -1,7 +1,7 @@
 #pragma once
-// Where a session's records go. The real one is KafkaProducer; NoopSink (benchmarks only,
-// GATEWAY_SINK=noop) acknowledges every record at once. Sessions, the HTTP health check and
-// the server's shutdown see only this interface.
+// Where a session's records go: KafkaProducer (gateway-bench also has NoopSink, which
+// acknowledges every record at once: bench/gateway/noop_sink.hpp). Sessions, the HTTP health
+// check and the server's shutdown see only this interface.
 
 #include <chrono>
 #include <cstddef>

@@ -1,5 +1,6 @@
 // gateway: WebSocket -> Kafka. Configuration from the environment, overridden by flags
 // (gateway --help). Exceptions are only for start-up; they end here with exit code 1.
+// gateway-bench is this program built with GATEWAY_BENCH_MODES (bench/gateway/bench_modes.hpp).
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -9,6 +10,9 @@
 #include "fd_limit.hpp"
 #include "malloc_tuning.hpp"
 #include "server.hpp"
+#ifdef GATEWAY_BENCH_MODES
+#include "bench_modes.hpp"
+#endif
 
 int main(int argc, char** argv) {
     try {
@@ -28,12 +32,12 @@ int main(int argc, char** argv) {
                          "fail with EMFILE before the connection limit is reached",
                          fds.soft, config.max_connections);
         }
-        if (config.bench_mode()) {
-            spdlog::warn("BENCHMARK MODE sink={} parse={}: {}{}NOT FOR PRODUCTION", config.sink,
-                         config.parse,
-                         config.noop_sink() ? "events are acknowledged but written NOWHERE; " : "",
-                         config.parse_enabled() ? "" : "messages are acknowledged UNREAD; ");
-        }
+#ifdef GATEWAY_BENCH_MODES
+        const auto& bench = gateway::bench::modes();
+        spdlog::warn("BENCHMARK MODE (gateway-bench) {}: {}{}NOT FOR PRODUCTION", bench.describe(),
+                     bench.noop_sink ? "events are acknowledged but written NOWHERE; " : "",
+                     bench.parse ? "" : "messages are acknowledged UNREAD; ");
+#endif
         gateway::Server server(std::move(config));
         return server.run();
     } catch (const std::exception& e) {

@@ -20,10 +20,13 @@
 #include "kafka_producer.hpp"
 #include "listener.hpp"
 #include "message_slots.hpp"
-#include "noop_sink.hpp"
 #include "metrics.hpp"
 #include "session_registry.hpp"
 #include "static_files.hpp"
+#ifdef GATEWAY_BENCH_MODES
+#include "bench_modes.hpp"
+#include "noop_sink.hpp"
+#endif
 
 namespace gateway {
 
@@ -44,7 +47,9 @@ bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
 std::unique_ptr<EventSink> make_sink(const Config& config, Metrics& metrics,
                                      BackpressureGate& gate,
                                      KafkaProducer::FatalHandler on_fatal) {
-    if (config.noop_sink()) return std::make_unique<NoopSink>(metrics, gate);
+#ifdef GATEWAY_BENCH_MODES
+    if (bench::modes().noop_sink) return std::make_unique<NoopSink>(metrics, gate);
+#endif
     return std::make_unique<KafkaProducer>(config, metrics, gate, std::move(on_fatal));
 }
 

@@ -24,6 +24,9 @@
 #include "pending_message.hpp"
 #include "rate_limited_log.hpp"
 #include "session_registry.hpp"
+#ifdef GATEWAY_BENCH_MODES
+#include "bench_modes.hpp"
+#endif
 
 namespace gateway {
 
@@ -270,16 +273,18 @@ private:
         // after this thread's parser has moved on to other connections' messages.
         auto& records = pending_.records();
         records.clear();
-        // GATEWAY_PARSE=off (benchmarks): the message counts as one accepted event, unread.
-        std::size_t unparsed_accepted = 0;
+#ifdef GATEWAY_BENCH_MODES
+        // gateway-bench's GATEWAY_PARSE=off: the message counts as one accepted event, unread.
+        const std::size_t unparsed_accepted = !discarding_ && !bench::modes().parse ? 1 : 0;
+#else
+        constexpr std::size_t unparsed_accepted = 0;
+#endif
         if (discarding_) {
             // A binary message keeps no payload (it need not be text the dead letter can hold).
             records.rejected.push_back(pipeline::RejectedEntry{
                 -1, discard_reason_, std::move(too_large_prefix_)});
             too_large_prefix_.clear();
-        } else if (!ctx_.config.parse_enabled()) {
-            unparsed_accepted = 1;
-        } else {
+        } else if (unparsed_accepted == 0) {
             // simdjson reads up to 64 bytes past the end: give it zeroed, owned bytes there
             // instead of copying the message.
             const std::size_t size = buffer_.size();
@@ -299,7 +304,9 @@ private:
         slot.n = n;
         slot.accepted = records.accepted.size() + unparsed_accepted;
         slot.rejected = pending_.rejections();
-        ctx_.metrics.events_accepted.fetch_add(unparsed_accepted, std::memory_order_relaxed);
+        if (unparsed_accepted != 0) {
+            ctx_.metrics.events_accepted.fetch_add(unparsed_accepted, std::memory_order_relaxed);
+        }
         acks_.push_back(std::move(slot));
 
         pending_.start(received_at, ctx_.metrics, [self = shared_from_this(), n](bool ok) {

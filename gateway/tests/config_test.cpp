@@ -1,9 +1,11 @@
 #include "config.hpp"
 
 #include "common/event_rules.hpp"
+#include "env_of.hpp"
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -12,13 +14,7 @@
 namespace gateway {
 namespace {
 
-EnvLookup env_of(std::map<std::string, std::string> vars) {
-    return [vars = std::move(vars)](const char* name) -> std::optional<std::string> {
-        const auto it = vars.find(name);
-        if (it == vars.end()) return std::nullopt;
-        return it->second;
-    };
-}
+using test::env_of;
 
 TEST(Config, Defaults) {
     Config c = config_from_env(env_of({}));
@@ -87,20 +83,34 @@ TEST(Config, ReadsEveryVariable) {
     EXPECT_EQ(c.kafka_compression, "zstd");
 }
 
-TEST(Config, ClientTimeoutsAndBenchModes) {
+// The topics' default names are kafka/topics.properties' (read here from the file itself), the
+// definition create-topics.sh, the Flink job and the ClickHouse migrations share.
+TEST(Config, TopicDefaultsComeFromTheTopicsFile) {
+    std::ifstream in(TOPICS_FILE);
+    ASSERT_TRUE(in) << "cannot read " << TOPICS_FILE;
+    std::map<std::string, std::string> file;
+    for (std::string line; std::getline(in, line);) {
+        const auto eq = line.find('=');
+        if (line.empty() || line[0] == '#' || eq == std::string::npos) continue;
+        file[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    ASSERT_TRUE(file.contains("RAW_TOPIC") && file.contains("DEADLETTER_TOPIC"));
+    const Config c = config_from_env(env_of({}));
+    EXPECT_EQ(c.raw_topic, file.at("RAW_TOPIC"));
+    EXPECT_EQ(c.deadletter_topic, file.at("DEADLETTER_TOPIC"));
+}
+
+TEST(Config, ClientTimeouts) {
     Config d;
     EXPECT_EQ(d.handshake_timeout_ms, 10000u);
     EXPECT_EQ(d.idle_timeout_ms, 300000u);
     EXPECT_EQ(d.write_timeout_ms, 30000u);
     EXPECT_EQ(d.max_discard_bytes, 16u * 1024 * 1024);
-    EXPECT_FALSE(d.bench_mode());
     Config c = config_from_env(env_of({
         {"GATEWAY_HANDSHAKE_TIMEOUT_MS", "1500"},
         {"GATEWAY_IDLE_TIMEOUT_MS", "0"},
         {"GATEWAY_WRITE_TIMEOUT_MS", "2500"},
         {"GATEWAY_MAX_DISCARD_BYTES", "2000000"},
-        {"GATEWAY_SINK", "noop"},
-        {"GATEWAY_PARSE", "off"},
     }));
     c.resolve();
     EXPECT_NO_THROW(c.validate());
@@ -108,10 +118,6 @@ TEST(Config, ClientTimeoutsAndBenchModes) {
     EXPECT_EQ(c.idle_timeout_ms, 0u);
     EXPECT_EQ(c.write_timeout_ms, 2500u);
     EXPECT_EQ(c.max_discard_bytes, 2000000u);
-    EXPECT_TRUE(c.noop_sink());
-    EXPECT_FALSE(c.parse_enabled());
-    EXPECT_TRUE(c.bench_mode());
-    EXPECT_NE(c.describe().find("sink=noop parse=off"), std::string::npos);
 }
 
 TEST(Config, BrowserSettingsFromEnv) {
@@ -161,9 +167,6 @@ TEST(Config, ValidationCatchesBadValues) {
     invalid([](Config& c) { c.handshake_timeout_ms = 0; });
     invalid([](Config& c) { c.write_timeout_ms = 0; });
     invalid([](Config& c) { c.idle_timeout_ms = 10; });
-    invalid([](Config& c) { c.sink = "file"; });
-    invalid([](Config& c) { c.parse = "maybe"; });
-    invalid([](Config& c) { c.parse = "off"; });  // needs the no-op sink
     invalid([](Config& c) { c.kafka_batch_bytes = pipeline::rules::kKafkaMaxMessageBytes + 1; });
     invalid([](Config& c) { c.max_memory_bytes = 16 * 1024 * 1024; });  // under two slots of 1 MiB
     invalid([](Config& c) {

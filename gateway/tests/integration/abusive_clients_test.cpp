@@ -220,18 +220,18 @@ TEST_F(AbuseIT, SlowLorisHandshakesAreTimedOut) {
     expect_probe_ok(probe.stop(), "slow-loris handshakes");
 }
 
-// A client that sends and never reads its acks: the socket buffers fill, the gateway stops
-// reading it (GATEWAY_MAX_INFLIGHT_MESSAGES) and closes it after GATEWAY_WRITE_TIMEOUT_MS.
 // A client that never reads its acks: once the socket buffers are full an ack write waits;
 // the gateway stops reading that client after GATEWAY_MAX_INFLIGHT_MESSAGES unacknowledged
 // messages (bounded memory), and its write watchdog closes it after GATEWAY_WRITE_TIMEOUT_MS.
 // Each message is 1000 non-objects, so each ack lists 1000 rejections (~35 KB) and the
 // kernel's buffers (up to 4 MiB of send buffer here) fill after about a hundred messages:
-// tiny acks would need ~100k messages first. The no-op sink keeps the 1000 dead letters per
-// message out of Kafka; the sink plays no part in how acks are written.
+// tiny acks would need ~100k messages first. gateway-bench's no-op sink keeps the 1000 dead
+// letters per message out of Kafka; the sink plays no part in how acks are written, and
+// gateway-bench's WebSocket session is the gateway's, compiled from the same source.
 TEST_F(AbuseIT, ClientThatNeverReadsIsClosedAfterTheWriteTimeout) {
     start_gateway({{"GATEWAY_WRITE_TIMEOUT_MS", "2000"}, {"GATEWAY_MAX_INFLIGHT_MESSAGES", "64"},
-                   {"GATEWAY_SINK", "noop"}});
+                   {"GATEWAY_SINK", "noop"}},
+                  true, GatewayBuild::bench);
     LatencyProbe probe(gateway_->port());
     const auto rss_before = gateway_->rss_kib();
     constexpr int kReaders = 3;

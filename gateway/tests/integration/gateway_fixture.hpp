@@ -86,10 +86,11 @@ protected:
     }
 
     // Starts the gateway on this test's topics and waits until it reports Kafka healthy.
-    void start_gateway(std::map<std::string, std::string> env = {}, bool wait_healthy = true) {
+    void start_gateway(std::map<std::string, std::string> env = {}, bool wait_healthy = true,
+                       GatewayBuild build = GatewayBuild::production) {
         env["RAW_TOPIC"] = raw_topic_;
         env["DEADLETTER_TOPIC"] = dl_topic_;
-        gateway_ = std::make_unique<GatewayProcess>(std::move(env));
+        gateway_ = std::make_unique<GatewayProcess>(std::move(env), build);
         ASSERT_TRUE(gateway_->wait_listening(60s)) << gateway_->log_tail();
         if (wait_healthy) {
             ASSERT_TRUE(gateway_->wait_health(200, 60s)) << gateway_->log_tail();

@@ -38,7 +38,11 @@ std::uint16_t free_port() {
     return ntohs(addr.sin_port);
 }
 
-std::string gateway_binary() {
+std::string gateway_binary(GatewayBuild build) {
+    if (build == GatewayBuild::bench) {
+        if (const char* bin = std::getenv("GATEWAY_BENCH_BIN"); bin && *bin) return bin;
+        return GATEWAY_BENCH_BIN_DEFAULT;
+    }
     if (const char* bin = std::getenv("GATEWAY_BIN"); bin && *bin) return bin;
     return GATEWAY_BIN_DEFAULT;
 }
@@ -48,7 +52,7 @@ std::string kafka_bootstrap() {
     return "127.0.0.1:9092";
 }
 
-GatewayProcess::GatewayProcess(std::map<std::string, std::string> env) {
+GatewayProcess::GatewayProcess(std::map<std::string, std::string> env, GatewayBuild build) {
     static std::atomic<int> counter{0};
     port_ = free_port();
     log_path_ = "/tmp/gateway-it-" + std::to_string(::getpid()) + "-" +
@@ -75,7 +79,7 @@ GatewayProcess::GatewayProcess(std::map<std::string, std::string> env) {
     for (auto& e : entries) envp.push_back(e.data());
     envp.push_back(nullptr);
 
-    std::string bin = gateway_binary();
+    std::string bin = gateway_binary(build);
     std::vector<char*> argv = {bin.data(), nullptr};
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);

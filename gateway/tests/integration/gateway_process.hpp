@@ -13,12 +13,16 @@
 namespace gateway::test {
 
 std::uint16_t free_port();
-std::string gateway_binary();
+// Which program to start: the gateway, or gateway-bench (the gateway with the benchmark
+// modes GATEWAY_SINK and GATEWAY_PARSE, bench/gateway/bench_modes.hpp).
+enum class GatewayBuild { production, bench };
+std::string gateway_binary(GatewayBuild build = GatewayBuild::production);
 std::string kafka_bootstrap();
 
 class GatewayProcess {
 public:
-    explicit GatewayProcess(std::map<std::string, std::string> env);
+    explicit GatewayProcess(std::map<std::string, std::string> env,
+                            GatewayBuild build = GatewayBuild::production);
     ~GatewayProcess();
     GatewayProcess(const GatewayProcess&) = delete;
     GatewayProcess& operator=(const GatewayProcess&) = delete;

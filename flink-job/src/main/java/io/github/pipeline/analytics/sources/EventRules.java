@@ -1,8 +1,7 @@
 package io.github.pipeline.analytics.sources;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.github.pipeline.analytics.config.ClassPathProperties;
+
 import java.util.Properties;
 import java.util.regex.Pattern;
 
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * of UTF-8.
  */
 public final class EventRules {
-    private static final Properties RULES = load();
+    private static final Properties RULES = ClassPathProperties.load("event-rules.properties");
 
     public static final int EVENT_ID_MAX_BYTES = intRule("event_id.max_bytes");
     public static final int USER_ID_MAX_BYTES = intRule("user_id.max_bytes");
@@ -28,19 +27,6 @@ public final class EventRules {
     public static final int KAFKA_MAX_MESSAGE_BYTES = intRule("kafka.max_message_bytes");
 
     private EventRules() {}
-
-    private static Properties load() {
-        Properties p = new Properties();
-        try (InputStream in = EventRules.class.getResourceAsStream("/event-rules.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("event-rules.properties is not on the class path");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p;
-    }
 
     private static String rule(String name) {
         String v = RULES.getProperty(name);

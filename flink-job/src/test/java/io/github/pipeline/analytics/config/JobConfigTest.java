@@ -3,11 +3,15 @@ package io.github.pipeline.analytics.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,6 +39,34 @@ class JobConfigTest {
         assertEquals("exponential-delay", c.restartStrategy);
         assertFalse(c.checkpointDirExplicit);
         assertTrue(c.describe().contains("KAFKA_BOOTSTRAP = 127.0.0.1:9092"));
+    }
+
+    /**
+     * The topic settings are kafka/topics.properties' (read here from the file itself, not the packaged copy):
+     * the same names and defaults, and the same environment variable renames a topic.
+     */
+    @Test
+    void topicDefaultsComeFromTheTopicsFile() throws Exception {
+        Properties file = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("../kafka/topics.properties"))) {
+            file.load(in);
+        }
+        Set<String> fileSettings = new TreeSet<>();
+        for (String key : file.stringPropertyNames()) {
+            if (!key.contains(".")) {
+                fileSettings.add(key);
+            }
+        }
+        Set<String> jobSettings = new TreeSet<>();
+        for (JobConfig.Setting s : JobConfig.Setting.values()) {
+            if (s.name().endsWith("_TOPIC")) {
+                jobSettings.add(s.name());
+                assertEquals(file.getProperty(s.name()), s.defaultValue, s.name());
+            }
+        }
+        assertEquals(fileSettings, jobSettings);
+        assertEquals(file.getProperty("EVENTS_TOPIC"), JobConfig.defaults().eventsTopic);
+        assertEquals("x.y", JobConfig.of(Map.of("EVENTS_TOPIC", "x.y")).eventsTopic);
     }
 
     @Test

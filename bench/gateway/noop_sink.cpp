@@ -20,7 +20,7 @@ std::size_t NoopSink::produce_events(const pipeline::EventRecords& records, std:
                                      DeliveryTracker* tracker) {
     if (first >= records.accepted.size()) return 0;
     const std::size_t n = records.accepted.size() - first;
-    // As KafkaProducer::produce_events and its delivery reports, counted once for the run.
+    // The counting KafkaProducer::produce_events and its delivery reports do, once for the run.
     gate_.add(static_cast<std::int64_t>(n));
     metrics_.events_delivered.fetch_add(n, std::memory_order_relaxed);
     if (tracker) {

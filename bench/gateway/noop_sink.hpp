@@ -1,7 +1,7 @@
 #pragma once
-// GATEWAY_SINK=noop, for benchmarks only: every record counts as delivered the moment it is
-// produced, so the gateway's own cost (WebSocket, parsing, canonical JSON, acks) can be
-// measured without Kafka. Nothing is written anywhere; /health is always 200.
+// gateway-bench's GATEWAY_SINK=noop (bench_modes.hpp): every record counts as delivered the
+// moment it is produced, so the gateway's own cost (WebSocket, parsing, canonical JSON, acks)
+// can be measured without Kafka. Nothing is written anywhere; /health is always 200.
 
 #include "event_sink.hpp"
 

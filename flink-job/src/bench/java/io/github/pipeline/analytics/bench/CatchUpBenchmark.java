@@ -27,9 +27,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code passthrough}: the baseline, the same source (which parses every record) and
  *       watermarks, into a sink that discards.</li>
  * </ul>
- * Usage: {@code java -cp flink-job.jar io.github.pipeline.analytics.bench.CatchUpBenchmark full|passthrough
- * EVENTS [--NAME value ...]} with the job's settings (env or args). EVENTS is the number of records in
- * the topic. Prints one JSON line: {@code {"job":..,"events":..,"runtime_ms":..,"events_per_s":..}}.
+ * Usage: {@code java -cp flink-job.jar:flink-job-bench.jar io.github.pipeline.analytics.bench.CatchUpBenchmark
+ * full|passthrough EVENTS [--NAME value ...]} with the job's settings (env or args). EVENTS is the number
+ * of records in the topic. Prints one JSON line:
+ * {@code {"job":..,"events":..,"runtime_ms":..,"events_per_s":..}}.
+ * <p>It lives in src/bench and is packed into flink-job-bench.jar (pom.xml), so the job's jar has no
+ * benchmark entry point.
  */
 public final class CatchUpBenchmark {
     private CatchUpBenchmark() {}
