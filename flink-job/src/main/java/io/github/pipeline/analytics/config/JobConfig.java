@@ -36,9 +36,11 @@ public final class JobConfig implements Serializable {
         LATE_TOPIC("events.late", "late events (not counted)"),
         DEADLETTER_TOPIC("events.deadletter", "unparseable or invalid raw records"),
         CONSUMER_GROUP("analytics-flink", "Kafka consumer group (offsets committed on checkpoints)"),
-        STARTING_OFFSETS("committed", "committed (fall back to earliest) | earliest | latest; ignored when restoring state"),
+        START_OVER("false", "true: a start without state reads the raw topic from its beginning even though the consumer group has committed offsets (an earlier run's state is lost); false: such a start is refused. A first start always reads from the beginning; a restore resumes from its checkpoint"),
         OUT_OF_ORDERNESS("5 s", "bounded out-of-orderness of the watermark"),
-        IDLE_FLUSH("5 s", "no event for this long (time the source could read: back-pressure does not count) moves the watermark to wall-clock now - OUT_OF_ORDERNESS; 0 disables"),
+        IDLE_FLUSH("5 s", "a partition without events for this long (see IDLE_CLOCK) moves its watermark to the time of its silence minus OUT_OF_ORDERNESS, so replayed history becomes final; 0 disables"),
+        IDLE_CLOCK("heartbeat", "what measures a partition's silence: heartbeat = the gateway's heartbeats in the partition (an outage of the gateway or the broker is no silence); input = Flink's input activity clock (for a raw topic written without the gateway; an outage longer than IDLE_FLUSH then makes the events held back meanwhile late)"),
+        HEARTBEAT_GAP("3 s", "IDLE_CLOCK=heartbeat: heartbeats further apart than this (gateway time) mean the gateway or the broker was down: the silence starts again"),
         IDLE_AT_START("30 s", "a partition that has delivered nothing since start or restore is taken for idle (no longer holds the watermark back) after this long, at least IDLE_FLUSH"),
         SESSION_GAP("30 min", "inactivity gap that starts a new session (a gap of exactly this starts one)"),
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
@@ -56,7 +58,7 @@ public final class JobConfig implements Serializable {
         RESTART_ATTEMPTS("2147483647", "fixed-delay: attempts"),
         FLINK_MODE("auto", "auto | local | cluster. auto = local MiniCluster unless started by `flink run` (--local / --cluster flags)"),
         FLINK_REST_PORT("8081", "local mode: port of the Flink dashboard / REST API"),
-        FLINK_REST_ADDRESS("0.0.0.0", "local mode: bind address of the Flink dashboard");
+        FLINK_REST_ADDRESS("127.0.0.1", "local mode: bind address of the Flink dashboard and REST API (0.0.0.0 lets anyone who reaches the port submit jobs: Flink's REST API has no authentication); the in-process cluster's other servers always listen on 127.0.0.1");
 
         public final String defaultValue;
         public final String meaning;
@@ -74,10 +76,12 @@ public final class JobConfig implements Serializable {
     public final String eventsTopic, eventsPerTypeTopic, pageViewsTopic, uniqueUsersTopic, conversionTopic,
             sessionsTopic, userDaysTopic, lateTopic, deadletterTopic;
     public final String consumerGroup;
-    public final String startingOffsets;
+    public final boolean startOver;
     public final long outOfOrdernessMs;
     public final long idleFlushMs;
     public final long idleAtStartMs;
+    public final boolean idleOnHeartbeats;
+    public final long heartbeatGapMs;
     public final long sessionGapMs;
     public final List<String> funnelSteps;
     public final long provisionalIntervalMs;
@@ -111,10 +115,12 @@ public final class JobConfig implements Serializable {
         lateTopic = nonEmpty(Setting.LATE_TOPIC);
         deadletterTopic = nonEmpty(Setting.DEADLETTER_TOPIC);
         consumerGroup = nonEmpty(Setting.CONSUMER_GROUP);
-        startingOffsets = oneOf(Setting.STARTING_OFFSETS, "committed", "earliest", "latest");
+        startOver = Boolean.parseBoolean(oneOf(Setting.START_OVER, "true", "false"));
         outOfOrdernessMs = duration(Setting.OUT_OF_ORDERNESS, true);
         idleFlushMs = duration(Setting.IDLE_FLUSH, true);
         idleAtStartMs = duration(Setting.IDLE_AT_START, true);
+        idleOnHeartbeats = oneOf(Setting.IDLE_CLOCK, "heartbeat", "input").equals("heartbeat");
+        heartbeatGapMs = duration(Setting.HEARTBEAT_GAP, false);
         sessionGapMs = duration(Setting.SESSION_GAP, false);
         funnelSteps = funnel(get(Setting.FUNNEL_STEPS));
         provisionalIntervalMs = duration(Setting.PROVISIONAL_INTERVAL, false);

@@ -1,19 +1,31 @@
 package io.github.pipeline.analytics.model;
 
 /**
- * The result of parsing one raw record, produced once by the source: either a valid {@link #event}
- * or, when {@link #event} is null, the dead-letter {@link #reason} and the (truncated) raw {@link #payload}.
+ * The result of parsing one raw record, produced once by the source: a valid {@link #event}; or a gateway
+ * {@link #heartbeat} (its wall time {@link #sentMs} and whether the gateway was {@link #quiet}), which only the
+ * watermarks read; or else the dead-letter {@link #reason} and the (truncated) raw {@link #payload}.
  */
 public class ParsedRecord {
     public Event event;
     public String reason;
     public String payload;
+    public boolean heartbeat;
+    public long sentMs;
+    public boolean quiet;
 
     public ParsedRecord() {}
 
     public static ParsedRecord valid(Event event) {
         ParsedRecord r = new ParsedRecord();
         r.event = event;
+        return r;
+    }
+
+    public static ParsedRecord heartbeat(long sentMs, boolean quiet) {
+        ParsedRecord r = new ParsedRecord();
+        r.heartbeat = true;
+        r.sentMs = sentMs;
+        r.quiet = quiet;
         return r;
     }
 
@@ -28,13 +40,14 @@ public class ParsedRecord {
         return event != null;
     }
 
-    /** Event time for the source's timestamp assigner; invalid records get Long.MIN_VALUE. */
+    /** Event time for the source's timestamp assigner; heartbeats and invalid records get Long.MIN_VALUE. */
     public long timestamp() {
         return event != null ? event.ts : Long.MIN_VALUE;
     }
 
     @Override
     public String toString() {
+        if (heartbeat) return "ParsedRecord{heartbeat " + sentMs + (quiet ? " quiet}" : "}");
         return event != null ? "ParsedRecord{" + event + "}" : "ParsedRecord{invalid " + reason + "}";
     }
 }

@@ -6,13 +6,14 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Kafka value bytes to {@link ParsedRecord}: the only place raw JSON is parsed. */
+/** Kafka value bytes to {@link ParsedRecord}: the only place raw JSON is parsed (heartbeats by {@link Heartbeats}). */
 public class RawEventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-        out.collect(EventParser.parse(record.value()));
+        out.collect(Heartbeats.isHeartbeat(record.headers()) ? Heartbeats.parse(record.value())
+                : EventParser.parse(record.value()));
     }
 
     @Override
