@@ -6,11 +6,13 @@
 #   3. the parser fuzz target for a fixed time (clang + libFuzzer)
 #   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
-#      replayed through it, every ClickHouse object compared with an independent oracle; then
-#      every Grafana panel query run on the ClickHouse it loaded
+#      replayed through it, every ClickHouse object compared with an independent oracle; the job
+#      refusing to start without state and starting over; the local Flink runtime not exposed;
+#      then every Grafana panel query run on the ClickHouse it loaded
 #   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
-#      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
-#      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
+#      while the gateway is killed (-9), the broker restarted, the broker killed (-9), the Flink
+#      runtime killed (-9), ClickHouse restarted, ClickHouse killed (-9); after each, every
+#      ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
 # Ends with one line "N passed, N failed" over all suites' test cases.
@@ -40,6 +42,18 @@ record() {
     passed=$((passed + $2)); failed=$((failed + $3))
     printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
+}
+
+# script_suite NAME COMMAND...: a check script that prints "ok ..." and "FAIL ..." lines.
+script_suite() {
+    local name=$1 out="$TEST_HOME/${1// /-}.log" status=0 ok failures; shift
+    log "running $name"
+    "$@" 2>&1 | tee "$out" || status=$?
+    ok=$(grep -c '^ok ' "$out" || true)
+    failures=$(grep -c '^FAIL ' "$out" || true)
+    # A script that stopped early without a FAIL line still counts as one failure.
+    ((status == 0 || failures > 0)) || failures=1
+    record "$name" "$ok" "$failures"
 }
 
 # ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
@@ -134,14 +148,20 @@ stage_e2e() {
     trap stop_test_stack EXIT
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
+    # A funnel the Taobao sample reaches the end of (it has no click); the oracle uses the same.
+    export FUNNEL_STEPS="${E2E_FUNNEL_STEPS:-page_view,add_to_cart,purchase}"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
-        E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        script_suite "flink exposure" test_env "$ROOT_DIR/tests/e2e/check-flink-exposure.sh"
+        write_ctl e2e-ctl.sh "$ROOT_DIR/pipeline"
+        E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA \
+            E2E_FLINK_PORT=$T_FLINK E2E_CTL="$TEST_HOME/e2e-ctl.sh" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
             ctest_suite "end-to-end" e2e
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
     else
         record "end-to-end" 0 1
     fi
     stop_test_stack
+    unset FUNNEL_STEPS
     trap - EXIT
 }
 
@@ -155,6 +175,7 @@ stage_chaos() {
     rm -f "$results"
     write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
     CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA \
         CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
         ctest_suite "chaos" chaos
     echo "== recovery times (seconds from the fault; $results) =="
@@ -166,14 +187,7 @@ stage_chaos() {
 
 # 7. The compose stack, as far as it can be checked without a Docker engine.
 stage_compose() {
-    log "checking the docker compose file"
-    local status=0 ok failures
-    "$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || status=$?
-    ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
-    failures=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
-    # A script that stopped early without a FAIL line still counts as one failure.
-    ((status == 0 || failures > 0)) || failures=1
-    record "compose checks" "$ok" "$failures"
+    script_suite "compose checks" "$ROOT_DIR/tests/compose/check-compose.sh"
 }
 
 "$ROOT_DIR/scripts/install-deps.sh" all

@@ -75,6 +75,8 @@ void Config::validate() const {
     require(idle_timeout_ms == 0 || idle_timeout_ms >= 200,
             "GATEWAY_IDLE_TIMEOUT_MS must be 0 (off) or at least 200");
     require(write_timeout_ms >= 100, "GATEWAY_WRITE_TIMEOUT_MS must be at least 100");
+    require(heartbeat_interval_ms == 0 || (heartbeat_interval_ms >= 100 && heartbeat_interval_ms <= 60000),
+            "GATEWAY_HEARTBEAT_INTERVAL_MS must be 0 (none) or in 100..60000");
     require(max_discard_bytes >= max_message_bytes,
             "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");
     require(sink == "kafka" || sink == "noop", "GATEWAY_SINK must be kafka or noop");
@@ -94,13 +96,15 @@ std::string Config::describe() const {
         "log_level={} log_interval_s={} shutdown_timeout_ms={} health_interval_ms={} "
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
         "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
-        "max_discard_bytes={} sink={} parse={}",
+        "max_discard_bytes={} heartbeat_interval_ms={} reconnect_grace_ms={} "
+        "heartbeat_linger_ms={} sink={} parse={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
         shutdown_timeout_ms, health_interval_ms, kafka_message_timeout_ms, kafka_linger_ms,
         kafka_batch_bytes, kafka_compression, handshake_timeout_ms, idle_timeout_ms,
-        write_timeout_ms, max_discard_bytes, sink, parse);
+        write_timeout_ms, max_discard_bytes, heartbeat_interval_ms, reconnect_grace_ms,
+        heartbeat_linger_ms, sink, parse);
 }
 
 Config config_from_env(const EnvLookup& env) {
@@ -130,6 +134,9 @@ Config config_from_env(const EnvLookup& env) {
     read_number(env, "GATEWAY_IDLE_TIMEOUT_MS", c.idle_timeout_ms);
     read_number(env, "GATEWAY_WRITE_TIMEOUT_MS", c.write_timeout_ms);
     read_number(env, "GATEWAY_MAX_DISCARD_BYTES", c.max_discard_bytes);
+    read_number(env, "GATEWAY_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms);
+    read_number(env, "GATEWAY_RECONNECT_GRACE_MS", c.reconnect_grace_ms);
+    read_number(env, "GATEWAY_HEARTBEAT_LINGER_MS", c.heartbeat_linger_ms);
     read_string(env, "GATEWAY_SINK", c.sink);
     read_string(env, "GATEWAY_PARSE", c.parse);
     return c;
@@ -212,6 +219,18 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
     app.add_option("--max-discard-bytes", c.max_discard_bytes,
                    "over-limit messages up to this size are discarded, larger ones close "
                    "with 1009 [GATEWAY_MAX_DISCARD_BYTES]")
+        ->capture_default_str();
+    app.add_option("--heartbeat-interval-ms", c.heartbeat_interval_ms,
+                   "heartbeat into every raw partition this often, 0 = none "
+                   "[GATEWAY_HEARTBEAT_INTERVAL_MS]")
+        ->capture_default_str();
+    app.add_option("--reconnect-grace-ms", c.reconnect_grace_ms,
+                   "after a start, heartbeats say not quiet this long, so clients reconnect and "
+                   "resend before Flink's idle flush [GATEWAY_RECONNECT_GRACE_MS]")
+        ->capture_default_str();
+    app.add_option("--heartbeat-linger-ms", c.heartbeat_linger_ms,
+                   "heartbeats stop this long after the last accepted event, 0 = never "
+                   "[GATEWAY_HEARTBEAT_LINGER_MS]")
         ->capture_default_str();
     app.add_option("--sink", c.sink, "BENCHMARKS ONLY: kafka or noop [GATEWAY_SINK]")
         ->capture_default_str();
