@@ -29,9 +29,14 @@ while read -r local_address; do
         *) fail "pid $pid listens on $local_address, not on loopback"; exposed=1 ;;
     esac
 done <<<"$listeners"
-((exposed)) || ok "every listening socket of the Flink JVM is on loopback: $(tr '\n' ' ' <<<"$listeners")"
+((exposed)) || [[ -z $listeners ]] || ok "every listening socket of the Flink JVM is on loopback: $(tr '\n' ' ' <<<"$listeners")"
 
-# 2. The REST port does not answer on this machine's other addresses.
+# 2. The REST port answers on loopback and not on this machine's other addresses.
+if curl -fs -o /dev/null --max-time 3 "http://127.0.0.1:$FLINK_REST_PORT/config"; then
+    ok "the REST API answers on http://127.0.0.1:$FLINK_REST_PORT"
+else
+    fail "the REST API does not answer on http://127.0.0.1:$FLINK_REST_PORT"
+fi
 others=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -v -e '^127\.' -e '^::1$' -e '^$' || true)
 if [[ -z $others ]]; then
     ok "this machine has no non-loopback address to try the REST port on"
@@ -50,10 +55,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 printf 'Manifest-Version: 1.0\n' >"$work/MANIFEST.MF"
 jar cfm "$work/probe.jar" "$work/MANIFEST.MF"
+: >"$work/upload.out"
 status=$(curl -s -o "$work/upload.out" -w '%{http_code}' --max-time 10 -X POST \
     -F "jarfile=@$work/probe.jar;type=application/x-java-archive" \
     "http://127.0.0.1:$FLINK_REST_PORT/jars/upload" || true)
-if [[ $status == 200 ]] || grep -q '"success"' "$work/upload.out"; then
+if [[ $status == 000 || -z $status ]]; then
+    fail "no answer from http://127.0.0.1:$FLINK_REST_PORT/jars/upload"
+elif [[ $status == 200 ]] || grep -q '"success"' "$work/upload.out"; then
     fail "jar upload accepted (HTTP $status: $(head -c 200 "$work/upload.out"))"
 else
     ok "jar upload refused (HTTP $status: $(head -c 200 "$work/upload.out"))"

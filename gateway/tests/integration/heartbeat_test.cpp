@@ -57,9 +57,13 @@ TEST_F(Heartbeats, EveryRawPartitionHearsNotQuietDuringTheReconnectGraceThenQuie
     for (const auto& b : beats) {
         partitions.insert(b.partition);
         EXPECT_GE(b.sent_ms, started_ms);
-        if (last_sent.count(b.partition)) EXPECT_GT(b.sent_ms, last_sent[b.partition]) << "in order";
+        if (last_sent.count(b.partition)) {
+            EXPECT_GT(b.sent_ms, last_sent[b.partition]) << "in order";
+        }
         last_sent[b.partition] = b.sent_ms;
-        if (b.sent_ms < started_ms + 1500) EXPECT_FALSE(b.quiet) << "within the grace at " << b.sent_ms;
+        if (b.sent_ms < started_ms + 1500) {
+            EXPECT_FALSE(b.quiet) << "within the grace at " << b.sent_ms;
+        }
         saw_not_quiet |= !b.quiet;
         saw_quiet |= b.quiet;
     }
