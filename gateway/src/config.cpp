@@ -75,7 +75,8 @@ void Config::validate() const {
     require(idle_timeout_ms == 0 || idle_timeout_ms >= 200,
             "GATEWAY_IDLE_TIMEOUT_MS must be 0 (off) or at least 200");
     require(write_timeout_ms >= 100, "GATEWAY_WRITE_TIMEOUT_MS must be at least 100");
-    require(heartbeat_interval_ms == 0 || (heartbeat_interval_ms >= 100 && heartbeat_interval_ms <= 60000),
+    require(heartbeat_interval_ms == 0 ||
+                (heartbeat_interval_ms >= 100 && heartbeat_interval_ms <= 60000),
             "GATEWAY_HEARTBEAT_INTERVAL_MS must be 0 (none) or in 100..60000");
     require(max_discard_bytes >= max_message_bytes,
             "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");

@@ -368,7 +368,8 @@ std::string KafkaProducer::probe() {
             return "topic " + topic->name() + " unavailable: " + RdKafka::err2str(t->err());
         }
         if (topic == impl_->raw_topic.get()) {
-            raw_partitions_.store(static_cast<int>(t->partitions()->size()), std::memory_order_relaxed);
+            raw_partitions_.store(static_cast<int>(t->partitions()->size()),
+                                  std::memory_order_relaxed);
         }
     }
     return {};

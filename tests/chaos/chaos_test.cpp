@@ -348,14 +348,17 @@ protected:
         ASSERT_NO_FATAL_FAILURE(start_round(fault, 1200));
         ASSERT_NO_FATAL_FAILURE(fault_now());
         ASSERT_TRUE(ctl(how + " kafka").ok);
-        const long long acks_while_down = ctl_number("gateway-metric gateway_acks_sent_total").value_or(-1);
+        const auto acks = [] {
+            return ctl_number("gateway-metric gateway_acks_sent_total").value_or(-1);
+        };
+        const long long acks_while_down = acks();
         ASSERT_TRUE(ctl("start kafka").ok) << "the broker did not come back";
         restarted();
-        ASSERT_NO_FATAL_FAILURE(flowing_when(
-            [&] { return ctl_number("gateway-metric gateway_acks_sent_total").value_or(-1) > acks_while_down; },
-            "the gateway acknowledging again"));
-        note("gateway acks resumed after the broker restart, " + std::to_string(round_.events_at_fault) +
-             " of " + std::to_string(events_) + " events delivered before the " + how);
+        ASSERT_NO_FATAL_FAILURE(flowing_when([&] { return acks() > acks_while_down; },
+                                             "the gateway acknowledging again"));
+        note("gateway acks resumed after the broker restart, " +
+             std::to_string(round_.events_at_fault) + " of " + std::to_string(events_) +
+             " events delivered before the " + how);
         ASSERT_NO_FATAL_FAILURE(finish_round());
     }
 };

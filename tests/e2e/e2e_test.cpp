@@ -55,7 +55,8 @@ std::vector<std::string> funnel_steps() {
     return steps;
 }
 
-// Runs the stack's ./pipeline (E2E_CTL) with `env` added; its output (stdout and stderr) and success.
+// Runs the stack's ./pipeline (E2E_CTL) with `env` added: its success and its output (stdout and
+// stderr).
 std::pair<bool, std::string> pipeline_ctl(const std::string& args, const std::string& env = "") {
     const std::string cmd = env + " " + env_or("E2E_CTL", "false") + " " + args + " 2>&1";
     std::string out;
@@ -90,7 +91,8 @@ protected:
             last_step += std::stoll(row.substr(row.rfind('\t') + 1));
         }
         EXPECT_GT(last_step, 0) << "no session of the sample reaches step 3 of FUNNEL_STEPS="
-                                << env_or("FUNNEL_STEPS", "(default)") << ": set steps the data has";
+                                << env_or("FUNNEL_STEPS", "(default)")
+                                << ": set steps the data has";
         for (const auto& r : kInvalidMessageReasons) {
             auto& row = expected.objects["dead_letters"][r];
             row = std::to_string((row.empty() ? 0 : std::stoll(row)) + 1);
@@ -190,14 +192,16 @@ TEST_F(EndToEnd, AStartWithoutStateIsRefusedAndStartingOverChangesNothing) {
     std::size_t checks = 0;
     const auto deadline = std::chrono::steady_clock::now() + timeout_;
     while (offsets.flink_committed() < raw_end) {
-        ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the job did not read the raw topic again";
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline)
+            << "the job did not read the raw topic again";
         const auto during = compare_all(ch_, expected);
         ASSERT_TRUE(during.empty()) << "while starting over, " << summarize(during);
         ++checks;
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
     std::string waiting;
-    ASSERT_TRUE(offsets.wait_until_through(raw_end, timeout_, waiting)) << "still waiting for " << waiting;
+    ASSERT_TRUE(offsets.wait_until_through(raw_end, timeout_, waiting))
+        << "still waiting for " << waiting;
     EXPECT_GE(offsets.end("analytics.events") - events_before, 4321)
         << "the job did not read the raw topic from its beginning";
     const auto after = compare_all(ch_, expected);

@@ -49,7 +49,8 @@ StackOffsets::StackOffsets(std::string bootstrap, std::uint16_t flink_port, std:
 StackOffsets StackOffsets::from_env() {
     return StackOffsets(env_or("E2E_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
                         static_cast<std::uint16_t>(std::stoi(env_or("E2E_FLINK_PORT", "8081"))),
-                        env_or("CONSUMER_GROUP", "analytics-flink"), env_or("RAW_TOPIC", "events.raw"),
+                        env_or("CONSUMER_GROUP", "analytics-flink"),
+                        env_or("RAW_TOPIC", "events.raw"),
                         env_or("CLICKHOUSE_KAFKA_GROUP", "clickhouse"));
 }
 
@@ -61,7 +62,8 @@ long long StackOffsets::latest_checkpoint() const {
     const auto stats = test_support::http_get(flink_port_, "/jobs/" + jid + "/checkpoints");
     if (!stats || stats->status != 200) return -1;
     // latest.completed is an object with the checkpoint's id, or null.
-    const std::string id = first_match(stats->body, std::regex(R"re("completed":\{[^}]*?"id":(\d+))re"));
+    const std::string id =
+        first_match(stats->body, std::regex(R"re("completed":\{[^}]*?"id":(\d+))re"));
     return id.empty() ? -1 : std::stoll(id);
 }
 
@@ -80,7 +82,8 @@ bool StackOffsets::wait_until_through(std::int64_t raw_end, std::chrono::seconds
         return true;
     };
     if (!poll([&] { return flink_committed() >= raw_end; },
-              "Flink's group " + flink_group_ + " committing " + std::to_string(raw_end) + " in " + raw_topic_)) {
+              "Flink's group " + flink_group_ + " committing " + std::to_string(raw_end) +
+                  " in " + raw_topic_)) {
         waiting += " (committed " + std::to_string(flink_committed()) + ")";
         return false;
     }
@@ -93,7 +96,8 @@ bool StackOffsets::wait_until_through(std::int64_t raw_end, std::chrono::seconds
         const std::int64_t end = kafka_.end(topic);
         const std::string group = clickhouse_group_ + "." + suffix;
         if (!poll([&] { return end == 0 || (end > 0 && kafka_.committed(group, topic) >= end); },
-                  "ClickHouse's group " + group + " committing " + std::to_string(end) + " in " + topic)) {
+                  "ClickHouse's group " + group + " committing " + std::to_string(end) +
+                      " in " + topic)) {
             return false;
         }
     }

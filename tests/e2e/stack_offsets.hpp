@@ -28,7 +28,8 @@ public:
     // Waits (up to `timeout`) until Flink has committed `raw_end`, then for one more completed
     // checkpoint, then until ClickHouse has committed every output topic's end. False on
     // timeout; `waiting` says for what.
-    bool wait_until_through(std::int64_t raw_end, std::chrono::seconds timeout, std::string& waiting) const;
+    bool wait_until_through(std::int64_t raw_end, std::chrono::seconds timeout,
+                            std::string& waiting) const;
 
 private:
     StackOffsets(std::string bootstrap, std::uint16_t flink_port, std::string flink_group,

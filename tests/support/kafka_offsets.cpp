@@ -11,7 +11,8 @@ namespace {
 
 constexpr int kTimeoutMs = 10000;
 
-std::unique_ptr<RdKafka::KafkaConsumer> consumer(const std::string& bootstrap, const std::string& group) {
+std::unique_ptr<RdKafka::KafkaConsumer> consumer(const std::string& bootstrap,
+                                                 const std::string& group) {
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", bootstrap, err);
@@ -44,7 +45,8 @@ std::int64_t KafkaOffsets::end(const std::string& topic) const {
     const auto ids = partitions(*c, topic);
     for (const int p : ids) {
         std::int64_t low = 0, high = 0;
-        if (c->query_watermark_offsets(topic, p, &low, &high, kTimeoutMs) != RdKafka::ERR_NO_ERROR) {
+        const auto err = c->query_watermark_offsets(topic, p, &low, &high, kTimeoutMs);
+        if (err != RdKafka::ERR_NO_ERROR) {
             sum = -1;
             break;
         }
@@ -58,7 +60,9 @@ std::int64_t KafkaOffsets::committed(const std::string& group, const std::string
     auto c = consumer(bootstrap_, group);
     if (!c) return -1;
     std::vector<RdKafka::TopicPartition*> tps;
-    for (const int p : partitions(*c, topic)) tps.push_back(RdKafka::TopicPartition::create(topic, p));
+    for (const int p : partitions(*c, topic)) {
+        tps.push_back(RdKafka::TopicPartition::create(topic, p));
+    }
     std::int64_t sum = tps.empty() ? -1 : 0;
     if (!tps.empty() && c->committed(tps, kTimeoutMs) == RdKafka::ERR_NO_ERROR) {
         for (const auto* tp : tps) {

@@ -21,7 +21,8 @@ struct Heartbeat {
 };
 
 std::vector<Heartbeat> heartbeats_of(const std::vector<Record>& records) {
-    static const std::regex kValue(R"re(^\{"gateway":"[^"]+","sent_ms":(\d+),"quiet":(true|false)\}$)re");
+    static const std::regex kValue(
+        R"re(^\{"gateway":"[^"]+","sent_ms":(\d+),"quiet":(true|false)\}$)re");
     std::vector<Heartbeat> out;
     for (const auto& r : records) {
         if (!r.heartbeat) continue;
@@ -70,7 +71,8 @@ TEST_F(Heartbeats, EveryRawPartitionHearsNotQuietDuringTheReconnectGraceThenQuie
     EXPECT_EQ(partitions.size(), static_cast<std::size_t>(kRawPartitions)) << "every raw partition";
     EXPECT_TRUE(saw_not_quiet) << "not quiet right after the start";
     EXPECT_TRUE(saw_quiet) << "quiet after the grace";
-    EXPECT_EQ(metric(gateway_->port(), "gateway_events_delivered_total"), "0") << "heartbeats are no events";
+    EXPECT_EQ(metric(gateway_->port(), "gateway_events_delivered_total"), "0")
+        << "heartbeats are no events";
     EXPECT_NE(metric(gateway_->port(), "gateway_heartbeats_delivered_total"), "0");
     EXPECT_EQ(metric(gateway_->port(), "gateway_quiet"), "1");
 }

@@ -30,13 +30,15 @@ public final class Heartbeats {
             JsonNode node = value == null ? null : MAPPER.readTree(value);
             JsonNode sent = node == null ? null : node.get("sent_ms");
             JsonNode quiet = node == null ? null : node.get("quiet");
-            if (sent != null && sent.canConvertToLong() && sent.isIntegralNumber() && quiet != null && quiet.isBoolean()) {
+            if (sent != null && sent.isIntegralNumber() && sent.canConvertToLong()
+                    && quiet != null && quiet.isBoolean()) {
                 return ParsedRecord.heartbeat(sent.asLong(), quiet.asBoolean());
             }
         } catch (java.io.IOException e) {
             // reported below as a dead letter
         }
-        String text = value == null ? "" : new String(value, 0, Math.min(value.length, MAX_PAYLOAD), StandardCharsets.UTF_8);
+        String text = value == null ? ""
+                : new String(value, 0, Math.min(value.length, MAX_PAYLOAD), StandardCharsets.UTF_8);
         return ParsedRecord.invalid("invalid_heartbeat", text);
     }
 }

@@ -362,7 +362,8 @@ class SessionizeOperatorTest {
         h.processWatermark(Long.MAX_VALUE);
         long day1 = day2 - TimeBuckets.DAY_MS;
         assertEquals(List.of(new UserDayRecord("u", day1, day1, 1, 1 << 16),
-                new UserDayRecord("u", day2, day1, 1, (1 << 16) | 1), new UserDayRecord("u", day2, day1, 2, (2 << 16) | 1)), side(h, SessionizeOperator.USER_DAYS));
+                new UserDayRecord("u", day2, day1, 1, (1 << 16) | 1),
+                new UserDayRecord("u", day2, day1, 2, (2 << 16) | 1)), side(h, SessionizeOperator.USER_DAYS));
         assertOnlyFirstDaysLeft(h, day1, "u");
         h.close();
     }
