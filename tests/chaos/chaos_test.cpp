@@ -317,13 +317,17 @@ protected:
 e2e::Expected* Chaos::expected_ = nullptr;
 long long Chaos::events_ = 0;
 
-// 1. kill -9 the gateway and restart it: the emulator reconnects and resends what was not acked.
+// 1. kill -9 the gateway and restart it 10 s later: the emulator reconnects and resends what was
+// not acked.
 // The gateway is frozen (SIGSTOP) for a second first, so the kill always finds messages written
 // but not acknowledged: some read and maybe in Kafka, some still in its socket buffer.
 TEST_F(Chaos, GatewayKilledMidReplay) {
     ASSERT_NO_FATAL_FAILURE(start_round("gateway", 1200));
     ASSERT_NO_FATAL_FAILURE(fault_now());
     ASSERT_TRUE(ctl("freeze-kill gateway 1").ok);
+    // Down for twice the default IDLE_FLUSH: were the outage taken for silence, the events the
+    // emulator holds back meanwhile would be late.
+    std::this_thread::sleep_for(10s);
     ASSERT_TRUE(ctl("start gateway").ok) << "the gateway did not come back";
     restarted();
     // The new gateway counts from 0: its first ack means the emulator reconnected and is acked.
