@@ -22,7 +22,7 @@ build_cpp() {
 build_flink() {
     local jar="$ROOT_DIR/flink-job/target/flink-job.jar"
     # Skip Maven when the jar is newer than every source file of the job.
-    if [[ -f $jar ]] && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" -newer "$jar" -print -quit) ]]; then
+    if [[ -f $jar ]] && [[ -z $(find "$ROOT_DIR/flink-job/src" "$ROOT_DIR/flink-job/pom.xml" "$ROOT_DIR/common/event-rules" -newer "$jar" -print -quit) ]]; then
         log "Flink job jar is up to date"
         return 0
     fi

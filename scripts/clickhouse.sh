@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a project-local ClickHouse server (Debian's clickhouse-server package) with its config,
 # data and logs under $PIPELINE_HOME, and applies the migrations in clickhouse/migrations.
-#   scripts/clickhouse.sh start | stop | status | wipe | migrate | query SQL
+#   scripts/clickhouse.sh start | stop | status | wipe | migrate | statements FILE [VERSION] | query SQL
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -10,6 +10,7 @@ export CLICKHOUSE_HTTP_PORT="${CLICKHOUSE_HTTP_PORT:-8123}"
 export CLICKHOUSE_TCP_PORT="${CLICKHOUSE_TCP_PORT:-9000}"
 export CLICKHOUSE_USER="${CLICKHOUSE_USER:-admin}"
 export CLICKHOUSE_PASSWORD="${CLICKHOUSE_PASSWORD:-admin123}"
+export CLICKHOUSE_READER_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}"   # user `reader`, read-only
 CLICKHOUSE_FLUSH_MS="${CLICKHOUSE_FLUSH_MS:-500}"
 CH_DATA="$DATA_DIR/clickhouse"
 CH_CONF="$PIPELINE_HOME/clickhouse"
@@ -31,6 +32,10 @@ write_config() {
                  -e "s|@FLUSH_MS@|$CLICKHOUSE_FLUSH_MS|g")
     sed "${subst[@]}" "$ROOT_DIR/clickhouse/config/config.xml.template" >"$CH_CONF/config.xml"
     sed "${subst[@]}" "$ROOT_DIR/clickhouse/config/users.xml.template" >"$CH_CONF/users.xml"
+    # The read-only account of the dashboards: the same file compose mounts (its password from
+    # CLICKHOUSE_READER_PASSWORD, exported above for the server).
+    mkdir -p "$CH_CONF/users.d"
+    cp "$ROOT_DIR/deploy/clickhouse/users.d/reader.xml" "$CH_CONF/users.d/reader.xml"
 }
 
 start() {
@@ -50,14 +55,27 @@ migrate() {
     query "CREATE TABLE IF NOT EXISTS analytics.schema_migrations (version String, applied_at DateTime) ENGINE = TinyLog" >/dev/null
     local applied file name
     applied=$(query "SELECT version FROM analytics.schema_migrations")
+    export CLICKHOUSE_SERVER_VERSION="${CLICKHOUSE_SERVER_VERSION:-$(query "SELECT version()")}"
     for file in "$ROOT_DIR"/clickhouse/migrations/*.sql; do
         name=$(basename "$file")
         grep -qxF "$name" <<<"$applied" && continue
         log "applying migration $name"
-        "$ROOT_DIR/scripts/sql-statements.sh" "$file" | while IFS= read -r -d '' stmt; do
-            query "$(render "$stmt")" >/dev/null || die "migration $name failed on: $stmt"
+        statements "$file" | while IFS= read -r -d '' stmt; do
+            query "$stmt" >/dev/null || die "migration $name failed on: $stmt"
         done
         query "INSERT INTO analytics.schema_migrations VALUES ('$name', now())" >/dev/null
+    done
+}
+
+# statements FILE [VERSION]: the file's statements, NUL-separated, with the ${VARS} filled in:
+# exactly what migrate runs on a server of that version (default CLICKHOUSE_SERVER_VERSION, which
+# migrate reads from its server). Should a ${VAR} ever need other text on another ClickHouse
+# version, render chooses it by CLICKHOUSE_SERVER_VERSION, and the modern-ClickHouse test runs
+# each engine's form (no statement differs by version today).
+statements() {
+    if [[ -n ${2:-} ]]; then export CLICKHOUSE_SERVER_VERSION=$2; fi
+    "$ROOT_DIR/scripts/sql-statements.sh" "$1" | while IFS= read -r -d '' stmt; do
+        printf '%s\0' "$(render "$stmt")"
     done
 }
 
@@ -76,6 +94,7 @@ case "${1:-}" in
     status) if is_running clickhouse && server_ready; then echo "clickhouse: up ($CH_URL)"; else echo "clickhouse: down"; exit 1; fi ;;
     wipe) is_running clickhouse && die "stop clickhouse first"; rm -rf "$CH_DATA"; log "clickhouse data deleted" ;;
     migrate) migrate ;;
+    statements) shift; statements "$@" ;;
     query) shift; query "$*" ;;
-    *) echo "usage: $0 start|stop|status|wipe|migrate|query SQL" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|wipe|migrate|statements FILE [VERSION]|query SQL" >&2; exit 2 ;;
 esac

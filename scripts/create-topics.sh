@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Creates the pipeline's topics explicitly (auto-creation is off), idempotently.
-# Partitions and retention can be overridden: RAW_PARTITIONS, OUTPUT_PARTITIONS, RETENTION_MS.
+# Partitions and retention can be overridden: RAW_PARTITIONS, OUTPUT_PARTITIONS, RETENTION_MS; and
+# the copies: REPLICATION_FACTOR (at most the number of brokers) and MIN_INSYNC_REPLICAS (how many
+# copies an acks=all write needs before it is acknowledged; deploy/README.md, durable Kafka).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 RAW_PARTITIONS="${RAW_PARTITIONS:-6}"
 OUTPUT_PARTITIONS="${OUTPUT_PARTITIONS:-3}"
 RETENTION_MS="${RETENTION_MS:-604800000}"   # 7 days
+REPLICATION_FACTOR="${REPLICATION_FACTOR:-1}"
+MIN_INSYNC_REPLICAS="${MIN_INSYNC_REPLICAS:-1}"
+# The record batch size every topic takes: the one value of common/event-rules (the producers'
+# limits are set from the same file).
+MAX_MESSAGE_BYTES=$(sed -n 's/^kafka\.topic_max_message_bytes=//p' "$ROOT_DIR/common/event-rules/event-rules.properties")
+[[ $MAX_MESSAGE_BYTES =~ ^[0-9]+$ ]] || die "kafka.topic_max_message_bytes not found in common/event-rules/event-rules.properties"
 
 # name partitions [extra topic configs...]
 topics=(
@@ -39,7 +47,8 @@ for entry in "${topics[@]}"; do
         continue
     fi
     kafka_topics --bootstrap-server "$KAFKA_BOOTSTRAP" --create --if-not-exists --topic "$name" \
-        --partitions "$partitions" --replication-factor 1 \
-        --config "retention.ms=$RETENTION_MS" --config min.insync.replicas=1 >/dev/null
-    log "topic $name created ($partitions partitions)"
+        --partitions "$partitions" --replication-factor "$REPLICATION_FACTOR" \
+        --config "retention.ms=$RETENTION_MS" --config "min.insync.replicas=$MIN_INSYNC_REPLICAS" \
+        --config "max.message.bytes=$MAX_MESSAGE_BYTES" >/dev/null
+    log "topic $name created ($partitions partitions, $REPLICATION_FACTOR copies, $MIN_INSYNC_REPLICAS in sync for acks=all)"
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project builds and runs with, only those that are missing.
 # Shared by ./pipeline and the Dockerfiles, so both build from the same list.
-#   scripts/install-deps.sh [build|jdk|runtime|test|all]   (default: all)
+#   scripts/install-deps.sh [build|jdk|runtime|sql-client|test|all]   (default: all)
 set -euo pipefail
 
 # What compiling the C++ programs needs.
@@ -12,17 +12,22 @@ jdk_pkgs=(openjdk-17-jdk-headless curl unzip ca-certificates)
 # What running the local stack needs: the JDK and the ClickHouse server (18.16 in Debian 12).
 # The C++ programs' libraries come with the build list.
 runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
+# What applying the ClickHouse migrations over HTTP needs (scripts/clickhouse.sh migrate), and no
+# more: compose's clickhouse-init image is this on debian:bookworm-slim, which has bash already.
+sql_client_pkgs=(curl ca-certificates)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
-# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines.
-test_pkgs=(clang libclang-rt-14-dev docker-compose jq)
+# validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
+# python3-venv for the modern-ClickHouse stage's chDB environment (tests/modern-clickhouse).
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq python3-venv)
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
     jdk) wanted=("${jdk_pkgs[@]}") ;;
     runtime) wanted=("${runtime_pkgs[@]}") ;;
+    sql-client) wanted=("${sql_client_pkgs[@]}") ;;
     test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
-    *) echo "usage: $0 [build|jdk|runtime|test|all]" >&2; exit 2 ;;
+    *) echo "usage: $0 [build|jdk|runtime|sql-client|test|all]" >&2; exit 2 ;;
 esac
 
 missing=()

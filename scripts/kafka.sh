@@ -32,7 +32,9 @@ run_class() {
 write_config() {
     mkdir -p "$KAFKA_CONF" "$KAFKA_DATA"
     sed -e "s|@PORT@|$KAFKA_PORT|g" -e "s|@CONTROLLER_PORT@|$KAFKA_CONTROLLER_PORT|g" \
-        -e "s|@DATA_DIR@|$KAFKA_DATA|g" "$ROOT_DIR/kafka/server.properties.template" \
+        -e "s|@DATA_DIR@|$KAFKA_DATA|g" \
+        -e "s|@FLUSH_INTERVAL_MESSAGES@|${KAFKA_FLUSH_INTERVAL_MESSAGES:-9223372036854775807}|g" \
+        "$ROOT_DIR/kafka/server.properties.template" \
         >"$KAFKA_CONF/server.properties"
 }
 

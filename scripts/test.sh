@@ -8,16 +8,20 @@
 #   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
 #      replayed through it, every ClickHouse object compared with an independent oracle; the job
 #      refusing to start without state and starting over; the local Flink runtime not exposed;
-#      then every Grafana panel query run on the ClickHouse it loaded
+#      then every Grafana panel query run on the ClickHouse it loaded, as the dashboards'
+#      read-only account; the storage tables are kept for stage 8
 #   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
 #      while the gateway is killed (-9), the broker restarted, the broker killed (-9), the Flink
 #      runtime killed (-9), ClickHouse restarted, ClickHouse killed (-9); after each, every
 #      ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   7. the docker compose file: parses, names every service, ports, shared build scripts
-# Ends with one line "N passed, N failed" over all suites' test cases.
+#   8. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
+#      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
+# Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose modern-clickhouse
+#                                (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,19 +32,21 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-((${#STAGES[@]})) || STAGES=(unit integration fuzz flink e2e chaos compose)
+ALL_STAGES=(unit integration fuzz flink e2e chaos compose modern-clickhouse)
+((${#STAGES[@]})) || STAGES=("${ALL_STAGES[@]}")
 for stage in "${STAGES[@]}"; do
-    [[ " unit integration fuzz flink e2e chaos compose " == *" $stage "* ]] || die "unknown test stage '$stage'"
+    [[ " ${ALL_STAGES[*]} " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
 
 passed=0
 failed=0
+skipped=0
 failed_suites=()
 
-# record SUITE PASSED FAILED
+# record SUITE PASSED FAILED [SKIPPED]
 record() {
-    passed=$((passed + $2)); failed=$((failed + $3))
-    printf '%-28s %5d passed %5d failed\n' "$1" "$2" "$3" >>"$REPORT"
+    passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + ${4:-0}))
+    printf '%-28s %5d passed %5d failed %5d skipped\n' "$1" "$2" "$3" "${4:-0}" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
 }
 
@@ -56,15 +62,26 @@ script_suite() {
     record "$name" "$ok" "$failures"
 }
 
-# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing line.
+# ctest_counts LOG: "TOTAL FAILED SKIPPED" from ctest's closing lines. ctest counts a skipped
+# case (GTEST_SKIP: gtest_discover_tests marks it with SKIP_REGULAR_EXPRESSION) in the total
+# and not as failed, and lists it under "The following tests did not run" as (Skipped) or
+# (Disabled): those are taken out of the passed ones.
+ctest_counts() {
+    local total fails skips
+    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$1" | tail -n 1)
+    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$1" | tail -n 1)
+    skips=$(grep -cE '^[[:space:]]*[0-9]+ - .* \((Skipped|Disabled)\)$' "$1" || true)
+    echo "${total:--} ${fails:-0} ${skips:-0}"
+}
+
+# ctest_suite NAME LABEL: runs one ctest label, counts from ctest's own closing lines.
 ctest_suite() {
-    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails
+    local name=$1 label=$2 out="$TEST_HOME/${1// /-}.log" total fails skips
     log "running $name (ctest -L $label)"
     ctest --preset debug -L "$label" --timeout 600 2>&1 | tee "$out" || true
-    total=$(sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' "$out" | tail -n 1)
-    fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of.*/\1/p' "$out" | tail -n 1)
-    if [[ -z $total ]]; then record "$name" 0 1; return; fi
-    record "$name" $((total - fails)) "$fails"
+    read -r total fails skips <<<"$(ctest_counts "$out")"
+    if [[ $total == - ]]; then record "$name" 0 1; return; fi
+    record "$name" $((total - fails - skips)) "$fails" "$skips"
 }
 
 # The test stack: its own folder and ports (the usual ones + TEST_PORT_OFFSET, default 20000),
@@ -127,7 +144,7 @@ stage_fuzz() {
 xml_attr() { local v; v=$(grep -o " $1=\"[0-9]*\"" <<<"$2" | grep -o '[0-9]*' || true); echo "${v:-0}"; }
 stage_flink() {
     log "running the Flink job's tests (Maven)"
-    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 xml head
+    local reports="$ROOT_DIR/flink-job/target/surefire-reports" status=0 runs=0 fails=0 skips=0 xml head
     rm -rf "$reports"
     mvnw -f "$ROOT_DIR/flink-job/pom.xml" test 2>&1 | tee "$TEST_HOME/flink-job.log" || status=$?
     for xml in "$reports"/TEST-*.xml; do
@@ -135,10 +152,11 @@ stage_flink() {
         head=$(grep -m1 -o '<testsuite [^>]*>' "$xml" || true)
         runs=$((runs + $(xml_attr tests "$head")))
         fails=$((fails + $(xml_attr failures "$head") + $(xml_attr errors "$head")))
+        skips=$((skips + $(xml_attr skipped "$head")))
     done
     # A build that failed outside the tests (compilation, a crashed fork) counts as one failure.
     if ((status != 0 && fails == 0)); then fails=1; runs=$((runs + 1)); fi
-    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails)) "$fails"; fi
+    if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails - skips)) "$fails" "$skips"; fi
 }
 
 # 5. End to end, on a fresh test stack started the way users start theirs; then every Grafana
@@ -148,15 +166,20 @@ stage_e2e() {
     trap stop_test_stack EXIT
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
+    rm -rf "$E2E_TABLES"
     # A funnel the Taobao sample reaches the end of (it has no click); the oracle uses the same.
     export FUNNEL_STEPS="${E2E_FUNNEL_STEPS:-page_view,add_to_cart,purchase}"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
         script_suite "flink exposure" test_env "$ROOT_DIR/tests/e2e/check-flink-exposure.sh"
         write_ctl e2e-ctl.sh "$ROOT_DIR/pipeline"
-        E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA \
-            E2E_FLINK_PORT=$T_FLINK E2E_CTL="$TEST_HOME/e2e-ctl.sh" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK E2E_CTL="$TEST_HOME/e2e-ctl.sh" \
             ctest_suite "end-to-end" e2e
-        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE ctest_suite "dashboard queries" dashboard
+        # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
+            ctest_suite "dashboard queries" dashboard
+        CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE "$ROOT_DIR/tests/modern-clickhouse/dump-tables.sh" analytics "$E2E_TABLES" \
+            || warn "could not keep the end-to-end tables for the modern-ClickHouse stage"
     else
         record "end-to-end" 0 1
     fi
@@ -190,6 +213,14 @@ stage_compose() {
     script_suite "compose checks" "$ROOT_DIR/tests/compose/check-compose.sh"
 }
 
+# 8. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
+#    of its own on the test ports, so it runs after the test stack is down), row for row.
+E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 8
+stage_modern-clickhouse() {
+    script_suite "modern clickhouse" test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" \
+        E2E_TABLES="$E2E_TABLES" "$ROOT_DIR/tests/modern-clickhouse/run.sh"
+}
+
 "$ROOT_DIR/scripts/install-deps.sh" all
 "$ROOT_DIR/scripts/build.sh" cpp debug   # every C++ stage runs the debug (sanitizer) build
 for stage in "${STAGES[@]}"; do "stage_$stage"; done
@@ -198,5 +229,5 @@ echo
 echo "== ./pipeline test summary (logs in $TEST_HOME) =="
 cat "$REPORT"
 ((${#failed_suites[@]} == 0)) || echo "failing: ${failed_suites[*]}"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 ((failed == 0))

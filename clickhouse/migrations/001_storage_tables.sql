@@ -81,16 +81,19 @@ CREATE TABLE IF NOT EXISTS analytics.user_days_store (
 PARTITION BY toYYYYMM(day)
 ORDER BY (day, user_id);
 
--- Dead letters are facts, each one kept (the same bad input sent twice is two rejections).
-CREATE TABLE IF NOT EXISTS analytics.dead_letters (
+-- Dead letters: one row per id (the gateway's reject, or the raw record Flink rejected, see
+-- gateway/README.md), so a record read twice (the Kafka engine after a crash, Flink after a
+-- restore) counts once; the same bad input sent twice is two rejections with two ids.
+CREATE TABLE IF NOT EXISTS analytics.dead_letters_store (
     received_at DateTime('UTC'),
     received_at_ms UInt64,
     reason String,
     payload String,
-    source String
-) ENGINE = MergeTree
+    source String,
+    id String
+) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(received_at)
-ORDER BY (received_at, reason);
+ORDER BY id;
 
 -- An event_id is late at most once (de-duplication runs first); replays of the Flink sink
 -- collapse on it.

@@ -159,7 +159,8 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_dead_letters (
     received_at_ms UInt64,
     reason String,
     payload String,
-    source String
+    source String,
+    id String
 ) ENGINE = Kafka SETTINGS
     kafka_broker_list = '${KAFKA_BOOTSTRAP}',
     kafka_topic_list = 'events.deadletter',
@@ -168,10 +169,13 @@ CREATE TABLE IF NOT EXISTS analytics.kafka_dead_letters (
     kafka_num_consumers = 1,
     kafka_max_block_size = ${CLICKHOUSE_KAFKA_BLOCK_ROWS};
 
-CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.dead_letters_mv TO analytics.dead_letters AS
+-- One row per dead letter id (001); a dead letter without one (written by another producer) is
+-- keyed by its content.
+CREATE MATERIALIZED VIEW IF NOT EXISTS analytics.dead_letters_mv TO analytics.dead_letters_store AS
 SELECT
     toDateTime(intDiv(received_at_ms, 1000), 'UTC') AS received_at,
-    received_at_ms, reason, payload, source
+    received_at_ms, reason, payload, source,
+    if(id != '', id, concat('content:', toString(cityHash64(toString(received_at_ms), reason, payload, source)))) AS id
 FROM analytics.kafka_dead_letters;
 
 CREATE TABLE IF NOT EXISTS analytics.kafka_late_events (

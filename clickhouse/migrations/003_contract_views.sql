@@ -74,6 +74,10 @@ SELECT
 FROM analytics.user_days
 GROUP BY cohort_day, day_offset;
 
+CREATE VIEW IF NOT EXISTS analytics.dead_letters AS
+SELECT received_at, received_at_ms, reason, payload, source, id
+FROM analytics.dead_letters_store FINAL;
+
 CREATE VIEW IF NOT EXISTS analytics.late_events AS
 SELECT event_id, user_id, type, page, ts_ms, ts, session_id, watermark_ms
 FROM analytics.late_events_store FINAL;

@@ -40,6 +40,7 @@ std::string_view to_string(RejectReason reason) noexcept {
         case RejectReason::ts_out_of_range: return "ts_out_of_range";
         case RejectReason::invalid_props: return "invalid_props";
         case RejectReason::binary_message: return "binary_message";
+        case RejectReason::event_too_large: return "event_too_large";
     }
     return "unknown";
 }
@@ -126,19 +127,19 @@ struct Fields {
     const element* get(Field f) const { return has(f) ? &value[f] : nullptr; }
 };
 
-// A required string field of 1..max_bytes bytes.
+bool is_absent(const element* v) { return !v || v->type() == element_type::NULL_VALUE; }
+
+// A required string field of 1..max_bytes bytes. Null is "not given", as for optional fields.
 std::optional<RejectReason> required_string(const element* v, std::size_t max_bytes,
                                             RejectReason missing, RejectReason invalid,
                                             std::string_view& out) {
-    if (!v) return missing;
+    if (is_absent(v)) return missing;
     if (v->type() != element_type::STRING) return invalid;
     const std::string_view s = v->get_string().value_unsafe();
     if (s.empty() || s.size() > max_bytes) return invalid;
     out = s;
     return std::nullopt;
 }
-
-bool is_absent(const element* v) { return !v || v->type() == element_type::NULL_VALUE; }
 
 constexpr std::size_t kLinearScanProps = 16;
 
@@ -148,14 +149,22 @@ std::optional<RejectReason> read_props(const element& v, std::vector<PropView>& 
     if (v.type() != element_type::OBJECT) return RejectReason::invalid_props_field;
     // Duplicate keys: the first occurrence wins. The set is only made for large objects.
     const simdjson::dom::object object = v.get_object().value_unsafe();
+    // Members as written, repeated keys included.
+    if (object.size() > kMaxProps) return RejectReason::invalid_props;
     const bool linear = object.size() <= kLinearScanProps;
     std::optional<std::unordered_set<std::string_view>> seen;
     if (!linear) seen.emplace();
     for (const auto field : object) {
         const element& value = field.value;
+        if (field.key.size() > kMaxPropKeyBytes) return RejectReason::invalid_props;
         PropViewValue pv;
         switch (value.type()) {
-            case element_type::STRING: pv = value.get_string().value_unsafe(); break;
+            case element_type::STRING: {
+                const std::string_view s = value.get_string().value_unsafe();
+                if (s.size() > kMaxPropStringBytes) return RejectReason::invalid_props;
+                pv = s;
+                break;
+            }
             case element_type::INT64: pv = value.get_int64().value_unsafe(); break;
             // Above INT64_MAX: kept as a double (precision is lost past 2^53).
             case element_type::UINT64:
@@ -211,7 +220,7 @@ std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Eve
     if (!valid_type_name(ev.type)) return RejectReason::invalid_type;
 
     const element* ts = fields.get(kTs);
-    if (!ts) return RejectReason::missing_ts;
+    if (is_absent(ts)) return RejectReason::missing_ts;
     switch (ts->type()) {
         case element_type::INT64: ev.ts_ms = ts->get_int64().value_unsafe(); break;
         case element_type::UINT64: return RejectReason::ts_out_of_range;  // > INT64_MAX
@@ -234,7 +243,9 @@ std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Eve
     const element* session = fields.get(kSessionId);
     if (!is_absent(session)) {
         if (session->type() != element_type::STRING) return RejectReason::invalid_session_id;
-        ev.session_id = session->get_string().value_unsafe();
+        const std::string_view s = session->get_string().value_unsafe();
+        if (s.size() > kMaxSessionIdBytes) return RejectReason::invalid_session_id;
+        ev.session_id = s;
     }
     props.clear();
     const element* p = fields.get(kProps);
@@ -243,6 +254,23 @@ std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, Eve
     }
     ev.props = props;
     return std::nullopt;
+}
+
+// The raw text of each rejected element that has none yet: the element's own text (the
+// whole message for a single object). Only runs when something was rejected.
+void fill_missing_raw(std::vector<RejectedEntry>& rejected, std::string_view text) {
+    if (rejected.empty()) return;
+    const std::string_view root = trim(text);
+    if (!root.empty() && root.front() == '{') {
+        for (auto& r : rejected) r.raw = truncate_raw(root);
+        return;
+    }
+    const auto raw = split_array_elements(text);
+    for (auto& r : rejected) {
+        if (r.index >= 0 && static_cast<std::size_t>(r.index) < raw.size()) {
+            r.raw = truncate_raw(raw[static_cast<std::size_t>(r.index)]);
+        }
+    }
 }
 
 void reject_whole(std::vector<RejectedEntry>& rejected, RejectReason reason,
@@ -274,9 +302,21 @@ Event to_event(const EventView& v) {
     return e;
 }
 
+// An event whose record is over the limit is rejected here, after both readers have passed it:
+// its raw text is filled in by run() (fill_missing_raw), as for the DOM path's rejects.
+void reject_too_large(std::vector<RejectedEntry>& rejected, int index) {
+    rejected.push_back(RejectedEntry{index, RejectReason::event_too_large, {}});
+}
+
 // Where run() puts its results: owned Events (parse_message) ...
 struct ToParsedMessage {
+    ToParsedMessage(ParsedMessage& message, std::int64_t received_at_ms, std::size_t max_record)
+        : out(message), received_at(received_at_ms), max_record_bytes(max_record) {}
+
     ParsedMessage& out;
+    std::int64_t received_at;
+    std::size_t max_record_bytes;
+    std::string record;  // the event's record, written only to be measured
 
     std::vector<RejectedEntry>& rejected() { return out.rejected; }
     void parsed(bool) {}
@@ -286,19 +326,24 @@ struct ToParsedMessage {
         out.rejected.clear();
     }
     void accept(int index, const EventView& v) {
+        record.clear();
+        append_event_json(record, v, received_at);
+        if (record.size() > max_record_bytes) return reject_too_large(out.rejected, index);
         out.accepted.push_back(AcceptedEvent{index, to_event(v)});
     }
 };
 
 // ... or Kafka records written straight from the views (parse_records_padded).
 struct ToRecords {
-    ToRecords(EventRecords& records, std::int64_t received_at_ms) : out(records) {
+    ToRecords(EventRecords& records, std::int64_t received_at_ms, std::size_t max_record)
+        : out(records), max_record_bytes(max_record) {
         received_at_size = static_cast<std::size_t>(
             std::to_chars(received_at, received_at + sizeof received_at, received_at_ms).ptr -
             received_at);
     }
 
     EventRecords& out;
+    std::size_t max_record_bytes;
     char received_at[24];  // received_at_ms as text: the same for every event of the message
     std::size_t received_at_size = 0;
     StringEscapes escapes = StringEscapes::check;
@@ -324,6 +369,10 @@ struct ToRecords {
         r.value_offset = out.data.size();
         append_event_json(out.data, v, std::string_view(received_at, received_at_size), escapes);
         r.value_size = out.data.size() - r.value_offset;
+        if (r.value_size > max_record_bytes) {
+            out.data.resize(r.key_offset);
+            return reject_too_large(out.rejected, index);
+        }
         out.accepted.push_back(r);
     }
 };
@@ -367,7 +416,9 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
     if (paths == ReadPaths::plain_then_dom) {
         out.parsed(false);
         Forward<Out> forward(out);
-        if (fast.read(text, limits.max_events_per_message, now_ms, forward)) return;
+        if (fast.read(text, limits.max_events_per_message, now_ms, forward)) {
+            return fill_missing_raw(out.rejected(), text);
+        }
         out.reset();
     }
     // realloc_if_needed=false: the caller guarantees the padding, so simdjson does not copy.
@@ -381,11 +432,11 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
     EventView ev;
     if (root.type() == element_type::OBJECT) {
         if (auto reason = validate(root, now_ms, ev, props)) {
-            out.rejected().push_back(RejectedEntry{0, *reason, truncate_raw(trim(text))});
+            out.rejected().push_back(RejectedEntry{0, *reason, {}});
         } else {
             out.accept(0, ev);
         }
-        return;
+        return fill_missing_raw(out.rejected(), text);
     }
     if (root.type() != element_type::ARRAY) {
         reject_whole(out.rejected(), RejectReason::not_an_object, text);
@@ -407,15 +458,7 @@ void MessageParser::Impl::run(std::string_view text, const Limits& limits, std::
         }
         ++index;
     }
-    auto& rejected = out.rejected();
-    if (!rejected.empty()) {
-        const auto raw = split_array_elements(text);
-        for (auto& r : rejected) {
-            if (static_cast<std::size_t>(r.index) < raw.size()) {
-                r.raw = truncate_raw(raw[static_cast<std::size_t>(r.index)]);
-            }
-        }
-    }
+    fill_missing_raw(out.rejected(), text);
 }
 
 MessageParser::MessageParser(ReadPaths paths) : impl_(std::make_unique<Impl>(paths)) {}
@@ -437,7 +480,7 @@ ParsedMessage MessageParser::parse(std::string_view text, const Limits& limits,
 ParsedMessage MessageParser::parse_padded(std::string_view text, const Limits& limits,
                                           std::int64_t now_ms) {
     ParsedMessage out;
-    ToParsedMessage to{out};
+    ToParsedMessage to{out, now_ms, limits.max_event_record_bytes};
     impl_->run(text, limits, now_ms, to);
     return out;
 }
@@ -445,7 +488,7 @@ ParsedMessage MessageParser::parse_padded(std::string_view text, const Limits& l
 void MessageParser::parse_records_padded(std::string_view text, const Limits& limits,
                                          std::int64_t now_ms, EventRecords& out) {
     out.clear();
-    ToRecords to{out, now_ms};
+    ToRecords to{out, now_ms, limits.max_event_record_bytes};
     impl_->run(text, limits, now_ms, to);
 }
 

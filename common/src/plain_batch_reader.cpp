@@ -21,8 +21,9 @@ namespace {
 using namespace event_fields;
 
 // Props objects larger than this go to the DOM path (which keeps a set for the duplicate
-// check instead of a linear scan).
+// check instead of a linear scan, and applies kMaxProps).
 constexpr std::size_t kMaxPlainProps = 16;
+static_assert(kMaxPlainProps <= kMaxProps);
 // Integers of up to 18 digits fit an int64 whatever their digits.
 constexpr int kMaxPlainDigits = 18;
 
@@ -266,9 +267,14 @@ const char* event_key(const char* p, const char* end, Field& field) {
     return skip_space(after, end);
 }
 
-// Adds a props member, or false when the DOM path must decide: a repeated key (the DOM path
-// keeps the first, after checking every value) or more members than kMaxPlainProps.
+// Adds a props member, or false when the DOM path must decide: a key or string value over its
+// limit (a reject), a repeated key (the DOM path keeps the first, after checking every value)
+// or more members than kMaxPlainProps.
 bool add_prop(std::vector<PropView>& props, std::string_view key, const PropViewValue& value) {
+    if (key.size() > kMaxPropKeyBytes) return false;
+    if (const auto* s = std::get_if<std::string_view>(&value); s && s->size() > kMaxPropStringBytes) {
+        return false;
+    }
     for (const auto& prop : props) {
         if (prop.first == key) return false;
     }
@@ -336,6 +342,7 @@ const char* read_field(const char* p, const char* end, std::int64_t now_ms, Even
             if (s.size() > kMaxPageBytes) return nullptr;
             ev.page = s;
         } else {
+            if (s.size() > kMaxSessionIdBytes) return nullptr;
             ev.session_id = s;
         }
         return p;

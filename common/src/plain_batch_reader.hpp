@@ -20,6 +20,7 @@
 //   - strings of printable ASCII without a backslash (no escapes, no UTF-8 to check);
 //   - `ts` an integer of at most 18 digits;
 //   - `props` a flat object of distinct keys (at most 16) whose values are such strings,
+//     keys and strings within their limits (event_rules.hpp),
 //     true, false, integers of at most 18 digits, or numbers with a fraction or exponent
 //     (read with std::from_chars, correctly rounded as simdjson's are);
 //   - no null (an optional field that is null is "not given": the DOM path says so).

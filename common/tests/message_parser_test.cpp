@@ -153,7 +153,7 @@ TEST(MessageParser, EventIdLength) {
     EXPECT_EQ(outcome(with_field("event_id", quoted(65))), "invalid_field:event_id");
     EXPECT_EQ(outcome(with_field("event_id", "\"\"")), "invalid_field:event_id");
     EXPECT_EQ(outcome(with_field("event_id", "7")), "invalid_field:event_id");
-    EXPECT_EQ(outcome(with_field("event_id", "null")), "invalid_field:event_id");
+    EXPECT_EQ(outcome(with_field("event_id", "null")), "missing_field:event_id");
 }
 
 TEST(MessageParser, LengthsAreBytesOfUtf8) {
@@ -190,7 +190,7 @@ TEST(MessageParser, TsMustBeAnInteger) {
     EXPECT_EQ(outcome(with_field("ts", "1700000000000.0")), "invalid_field:ts");
     EXPECT_EQ(outcome(with_field("ts", "1.7e12")), "invalid_field:ts");
     EXPECT_EQ(outcome(with_field("ts", "\"1700000000000\"")), "invalid_field:ts");
-    EXPECT_EQ(outcome(with_field("ts", "null")), "invalid_field:ts");
+    EXPECT_EQ(outcome(with_field("ts", "null")), "missing_field:ts");
     EXPECT_EQ(outcome(with_field("ts", "true")), "invalid_field:ts");
 }
 

@@ -204,8 +204,9 @@ void finish_config(const CLI::App& app, Config& c) {
     check(l.connections >= 1 && l.connections <= 1024, "--connections must be within [1, 1024]");
     check(l.batch >= 1, "--batch must be >= 1");
     check(l.duration_s > 0, "--duration must be > 0");
-    check(l.event_bytes >= 100 && l.event_bytes <= 1'000'000,
-          "--event-bytes must be within [100, 1000000]");
+    // The event rules bound an event: at most 64 props of at most 1024 bytes each.
+    check(l.event_bytes >= 100 && l.event_bytes <= 60'000,
+          "--event-bytes must be within [100, 60000]");
 }
 
 std::string describe(const Config& c) {

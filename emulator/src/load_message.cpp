@@ -9,6 +9,7 @@
 
 #include "common/event.hpp"
 #include "common/json_writer.hpp"
+#include "common/message_parser.hpp"
 
 namespace pipeline::emulator {
 
@@ -25,7 +26,8 @@ constexpr std::array<std::string_view, 8> kTypes = {"page_view", "page_view", "p
                                                     "click",     "page_view", "add_to_cart",
                                                     "search",    "purchase"};
 
-// One ~event_bytes event: the fixed fields, then padding in props.pad up to the size.
+// One ~event_bytes event: the fixed fields, then padding in props.pad up to the size; a pad
+// longer than a props string may be (the event rules) goes on in pad2, pad3, ...
 Event make_load_event(Rng& rng, std::size_t connection, std::size_t event_bytes) {
     Event e;
     e.event_id = rng.uuid();
@@ -37,7 +39,15 @@ Event make_load_event(Rng& rng, std::size_t connection, std::size_t event_bytes)
     // {"event_id":"<36>","user_id":"..","type":"..","ts":13,"page":"..","props":{..,"pad":""}}
     const std::size_t base = 96 + e.event_id.size() + e.user_id.size() + e.type.size() +
                              e.page.size() + 4;
-    e.props.emplace_back("pad", std::string(event_bytes > base ? event_bytes - base : 0, 'x'));
+    std::size_t pad = event_bytes > base ? event_bytes - base : 0;
+    for (std::size_t i = 1;; ++i) {
+        const std::size_t n = std::min(pad, pipeline::kMaxPropStringBytes);
+        e.props.emplace_back(i == 1 ? std::string("pad") : fmt::format("pad{}", i), std::string(n, 'x'));
+        pad -= n;
+        const std::size_t member = fmt::formatted_size(R"(,"pad{}":"")", i + 1);
+        if (pad <= member) break;
+        pad -= member;
+    }
     return e;
 }
 

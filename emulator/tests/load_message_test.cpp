@@ -51,7 +51,7 @@ TEST(LoadMessage, EveryEventIsValidForTheGatewayAndHasAnIdOfItsOwn) {
 }
 
 TEST(LoadMessage, EventsHaveAboutTheAskedSize) {
-    for (const std::size_t bytes : {200u, 500u, 2000u}) {
+    for (const std::size_t bytes : {200u, 500u, 2000u, 20000u}) {
         Rng rng(5);
         LoadMessageMaker maker(rng, 0, 20, bytes);
         const OutMessage message = maker.make(rng, kNow);

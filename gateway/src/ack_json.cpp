@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <random>
 
 #include "common/json_writer.hpp"
 
@@ -24,13 +25,26 @@ void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
 }
 
 void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,
-                             std::string_view reason, std::string_view payload) {
+                             std::string_view reason, std::string_view payload,
+                             std::string_view id) {
     fmt::format_to(std::back_inserter(out), R"({{"received_at_ms":{},"reason":)",
                    received_at_ms);
     pipeline::append_json_string(out, reason);
     out += R"(,"payload":)";
     pipeline::append_json_string(out, payload);
-    out += R"(,"source":"gateway"})";
+    out += R"(,"source":"gateway","id":)";
+    pipeline::append_json_string(out, id);
+    out.push_back('}');
+}
+
+DeadLetterIds::DeadLetterIds() {
+    std::random_device random;
+    const std::uint64_t instance = (std::uint64_t{random()} << 32) ^ random();
+    prefix_ = fmt::format("gateway-{:016x}-", instance);
+}
+
+std::string DeadLetterIds::next() {
+    return prefix_ + std::to_string(next_.fetch_add(1, std::memory_order_relaxed));
 }
 
 }  // namespace gateway

@@ -2,6 +2,7 @@
 // The two JSON documents the gateway writes itself: the per-message acknowledgement sent
 // to the client and the dead-letter record sent to Kafka.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,8 +23,22 @@ struct AckRejection {
 void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
                      const std::vector<AckRejection>& rejected);
 
-// {"received_at_ms":..,"reason":"..","payload":"<raw text>","source":"gateway"}
+// {"received_at_ms":..,"reason":"..","payload":"<raw text>","source":"gateway","id":".."}
 void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,
-                             std::string_view reason, std::string_view payload);
+                             std::string_view reason, std::string_view payload,
+                             std::string_view id);
+
+// A dead letter's id, unique across gateway processes: a random instance id drawn at start
+// and a count. ClickHouse keeps one row per id (dead_letters), so a record its Kafka engine
+// reads twice (after a crash) counts once, and two rejects of the same text count twice.
+class DeadLetterIds {
+public:
+    DeadLetterIds();
+    std::string next();  // thread safe
+
+private:
+    std::string prefix_;
+    std::atomic<std::uint64_t> next_{1};
+};
 
 }  // namespace gateway

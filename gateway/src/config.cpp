@@ -1,5 +1,8 @@
 #include "config.hpp"
 
+#include "common/event_rules.hpp"
+#include "message_slots.hpp"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
@@ -43,6 +46,10 @@ void Config::resolve() {
     if (queue_low_water == 0) queue_low_water = queue_high_water / 2;
 }
 
+std::size_t Config::message_slots() const {
+    return max_memory_bytes / 4 / MessageSlots::slot_bytes(max_message_bytes);
+}
+
 void Config::validate() const {
     auto require = [](bool ok, std::string_view what) {
         if (!ok) throw std::invalid_argument(std::string(what));
@@ -69,8 +76,16 @@ void Config::validate() const {
     require(log_interval_s >= 1, "GATEWAY_LOG_INTERVAL_S must be at least 1");
     require(health_interval_ms >= 100, "GATEWAY_HEALTH_INTERVAL_MS must be at least 100");
     require(kafka_linger_ms <= 900000, "KAFKA_LINGER_MS must be at most 900000");
-    require(kafka_batch_bytes >= 1 && kafka_batch_bytes <= 2147483647u,
-            "KAFKA_BATCH_BYTES must be in 1..2147483647");
+    require(kafka_batch_bytes >= 1 && kafka_batch_bytes <= pipeline::rules::kKafkaMaxMessageBytes,
+            fmt::format("KAFKA_BATCH_BYTES must be in 1..{} (kafka.max_message_bytes, event rules)",
+                        pipeline::rules::kKafkaMaxMessageBytes));
+    // At least two message slots (message_slots.hpp), and room in librdkafka's queue for two
+    // records of the largest size.
+    const std::size_t least = std::max(8 * MessageSlots::slot_bytes(max_message_bytes),
+                                       4 * pipeline::rules::kKafkaMaxMessageBytes);
+    require(max_memory_bytes >= least && kafka_queue_max_bytes() / 1024 <= 2097151,
+            fmt::format("GATEWAY_MAX_MEMORY_BYTES must be in {}..{} (with GATEWAY_MAX_MESSAGE_BYTES={})",
+                        least, std::size_t{2097151} * 1024 * 2, max_message_bytes));
     require(handshake_timeout_ms >= 100, "GATEWAY_HANDSHAKE_TIMEOUT_MS must be at least 100");
     require(idle_timeout_ms == 0 || idle_timeout_ms >= 200,
             "GATEWAY_IDLE_TIMEOUT_MS must be 0 (off) or at least 200");
@@ -97,15 +112,15 @@ std::string Config::describe() const {
         "log_level={} log_interval_s={} shutdown_timeout_ms={} health_interval_ms={} "
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
         "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
-        "max_discard_bytes={} heartbeat_interval_ms={} reconnect_grace_ms={} "
-        "heartbeat_linger_ms={} sink={} parse={}",
+        "max_discard_bytes={} max_memory_bytes={} heartbeat_interval_ms={} "
+        "reconnect_grace_ms={} heartbeat_linger_ms={} sink={} parse={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
         shutdown_timeout_ms, health_interval_ms, kafka_message_timeout_ms, kafka_linger_ms,
         kafka_batch_bytes, kafka_compression, handshake_timeout_ms, idle_timeout_ms,
-        write_timeout_ms, max_discard_bytes, heartbeat_interval_ms, reconnect_grace_ms,
-        heartbeat_linger_ms, sink, parse);
+        write_timeout_ms, max_discard_bytes, max_memory_bytes, heartbeat_interval_ms,
+        reconnect_grace_ms, heartbeat_linger_ms, sink, parse);
 }
 
 Config config_from_env(const EnvLookup& env) {
@@ -131,6 +146,7 @@ Config config_from_env(const EnvLookup& env) {
     read_number(env, "KAFKA_LINGER_MS", c.kafka_linger_ms);
     read_number(env, "KAFKA_BATCH_BYTES", c.kafka_batch_bytes);
     read_string(env, "KAFKA_COMPRESSION", c.kafka_compression);
+    read_number(env, "GATEWAY_MAX_MEMORY_BYTES", c.max_memory_bytes);
     read_number(env, "GATEWAY_HANDSHAKE_TIMEOUT_MS", c.handshake_timeout_ms);
     read_number(env, "GATEWAY_IDLE_TIMEOUT_MS", c.idle_timeout_ms);
     read_number(env, "GATEWAY_WRITE_TIMEOUT_MS", c.write_timeout_ms);
@@ -220,6 +236,10 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
     app.add_option("--max-discard-bytes", c.max_discard_bytes,
                    "over-limit messages up to this size are discarded, larger ones close "
                    "with 1009 [GATEWAY_MAX_DISCARD_BYTES]")
+        ->capture_default_str();
+    app.add_option("--max-memory-bytes", c.max_memory_bytes,
+                   "the bound of the gateway's memory: half for librdkafka's queue, a quarter "
+                   "for messages being read [GATEWAY_MAX_MEMORY_BYTES]")
         ->capture_default_str();
     app.add_option("--heartbeat-interval-ms", c.heartbeat_interval_ms,
                    "heartbeat into every raw partition this often, 0 = none "

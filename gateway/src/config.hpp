@@ -33,6 +33,13 @@ struct Config {
     unsigned kafka_linger_ms = 5;                 // KAFKA_LINGER_MS
     std::size_t kafka_batch_bytes = 1000000;      // KAFKA_BATCH_BYTES
     std::string kafka_compression = "lz4";        // KAFKA_COMPRESSION
+    // The bound of the gateway's memory (gateway/README.md, "Memory"): half of it for the
+    // records librdkafka holds (queue.buffering.max.kbytes), a quarter for the messages the
+    // connections are reading and producing (message_slots.hpp), the rest for the connections
+    // themselves (GATEWAY_MAX_CONNECTIONS bounds them) and the process.
+    std::size_t max_memory_bytes = 1024u * 1024 * 1024;  // GATEWAY_MAX_MEMORY_BYTES
+    std::size_t kafka_queue_max_bytes() const { return max_memory_bytes / 2; }
+    std::size_t message_slots() const;
 
     // Heartbeats into every raw-topic partition: Flink's idle flush runs only on a silence they
     // vouch for (gateway/README.md, "Heartbeats").

@@ -8,6 +8,8 @@ namespace gateway {
 
 struct Metrics;
 class BackpressureGate;
+class DeadLetterIds;
+class MessageSlots;
 class EventSink;
 class SessionRegistry;
 
@@ -18,6 +20,8 @@ struct GatewayContext {
     BackpressureGate& gate;
     EventSink& sink;
     SessionRegistry& sessions;
+    DeadLetterIds& dead_letter_ids;
+    MessageSlots& message_slots;
 };
 
 }  // namespace gateway

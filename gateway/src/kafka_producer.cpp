@@ -137,13 +137,16 @@ thread_local bool DeliveryReports::batching_ = false;
 // librdkafka's own errors and logs, rate-limited.
 class KafkaEvents : public RdKafka::EventCb {
 public:
+    explicit KafkaEvents(KafkaProducer::FatalHandler on_fatal) : on_fatal_(std::move(on_fatal)) {}
+
     void event_cb(RdKafka::Event& event) override {
         switch (event.type()) {
             case RdKafka::Event::EVENT_ERROR:
                 if (event.fatal()) {
-                    fatal_.store(true, std::memory_order_relaxed);
+                    const bool first = !fatal_.exchange(true);
                     spdlog::critical("kafka fatal error={} reason={}", RdKafka::err2str(event.err()),
                                      event.str());
+                    if (first && on_fatal_) on_fatal_(RdKafka::err2str(event.err()) + ": " + event.str());
                 } else {
                     error_log_.warn("kafka error={} reason={}", RdKafka::err2str(event.err()),
                                     event.str());
@@ -160,6 +163,7 @@ public:
     bool fatal() const noexcept { return fatal_.load(std::memory_order_relaxed); }
 
 private:
+    KafkaProducer::FatalHandler on_fatal_;
     std::atomic<bool> fatal_{false};
     RateLimitedLog error_log_{std::chrono::seconds(10)};
 };
@@ -181,11 +185,16 @@ struct KafkaProducer::Impl {
     std::unique_ptr<RdKafka::Topic> raw_topic;
     std::unique_ptr<RdKafka::Topic> deadletter_topic;
 
-    Impl(Metrics& metrics, BackpressureGate& gate) : reports(metrics, gate) {}
+    Impl(Metrics& metrics, BackpressureGate& gate, KafkaProducer::FatalHandler on_fatal)
+        : reports(metrics, gate), events(std::move(on_fatal)) {}
 };
 
-KafkaProducer::KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate)
-    : config_(config), metrics_(metrics), gate_(gate), impl_(std::make_unique<Impl>(metrics, gate)) {
+KafkaProducer::KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate,
+                             FatalHandler on_fatal)
+    : config_(config),
+      metrics_(metrics),
+      gate_(gate),
+      impl_(std::make_unique<Impl>(metrics, gate, std::move(on_fatal))) {
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     set(*conf, "bootstrap.servers", config.kafka_bootstrap);
     set(*conf, "client.id", "gateway");
@@ -200,7 +209,11 @@ KafkaProducer::KafkaProducer(const Config& config, Metrics& metrics, Backpressur
     set(*conf, "queue.buffering.max.messages",
         std::to_string(std::min<std::size_t>(
             10000000, config.queue_high_water * 2 + config.max_events_per_message * 4 + 10000)));
-    set(*conf, "queue.buffering.max.kbytes", "2097151");
+    set(*conf, "queue.buffering.max.kbytes", std::to_string(config.kafka_queue_max_bytes() / 1024));
+    // The record size every producer of the pipeline and every topic agree on (event rules):
+    // an accepted event's record is smaller (the parser rejects larger ones as
+    // event_too_large), so no record fails here for its size.
+    set(*conf, "message.max.bytes", std::to_string(pipeline::rules::kKafkaMaxMessageBytes));
     // The same partition for a key as the Java client (murmur2), so Flink sees one user's
     // events in one partition whichever client wrote them.
     set(*conf, "partitioner", "murmur2_random");
@@ -414,6 +427,11 @@ bool KafkaProducer::flush(std::chrono::milliseconds timeout) {
 
 void KafkaProducer::purge() {
     impl_->producer->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+}
+
+void KafkaProducer::raise_fatal_error_for_test(const std::string& reason) {
+    rd_kafka_test_fatal_error(impl_->producer->c_ptr(), RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER,
+                              reason.c_str());
 }
 
 void KafkaProducer::stop() {

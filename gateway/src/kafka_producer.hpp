@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,8 +24,14 @@ class DeliveryTracker;
 
 class KafkaProducer final : public EventSink {
 public:
+    // Called once, on a librdkafka thread, when the producer hits a fatal error (it can deliver
+    // nothing more: e.g. the idempotent producer's sequence state is broken). The gateway then
+    // exits, so that its supervisor starts a new one.
+    using FatalHandler = std::function<void(const std::string& reason)>;
+
     // Throws std::runtime_error when librdkafka rejects the configuration.
-    KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate);
+    KafkaProducer(const Config& config, Metrics& metrics, BackpressureGate& gate,
+                  FatalHandler on_fatal = {});
     ~KafkaProducer() override;
     KafkaProducer(const KafkaProducer&) = delete;
     KafkaProducer& operator=(const KafkaProducer&) = delete;
@@ -55,6 +62,10 @@ public:
     void purge() override;
     // Purges what is left, serves those reports, stops the threads. Safe to call twice.
     void stop() override;
+
+    // Raises a fatal error as librdkafka would (its rd_kafka_test_fatal_error): how the tests
+    // reach the fatal path, which a healthy broker never takes.
+    void raise_fatal_error_for_test(const std::string& reason);
 
 private:
     struct Impl;

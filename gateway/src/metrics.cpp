@@ -110,6 +110,11 @@ std::string Metrics::render_prometheus() const {
     metric(out, "gateway_message_too_big_closes_total", "counter",
            "WebSockets closed with 1009: a message over GATEWAY_MAX_DISCARD_BYTES.",
            message_too_big_closes);
+    metric(out, "gateway_message_slots_in_use", "gauge",
+           "Message slots held: messages being read past their first 4 KiB, parsed and produced "
+           "(at most a quarter of GATEWAY_MAX_MEMORY_BYTES / the slot size).", message_slots_in_use);
+    metric(out, "gateway_message_slot_waits_total", "counter",
+           "Times a connection stopped reading until a message slot was free.", message_slot_waits);
 
     out += "# HELP gateway_events_rejected_total Rejected entries by reason.\n"
            "# TYPE gateway_events_rejected_total counter\n";

@@ -52,6 +52,9 @@ struct Metrics {
     std::atomic<std::uint64_t> http_timeouts{0};        // request/upgrade not in time
     std::atomic<std::uint64_t> write_timeouts{0};       // an ack write took too long
     std::atomic<std::uint64_t> message_too_big_closes{0};  // 1009: over GATEWAY_MAX_DISCARD_BYTES
+    // Memory (message_slots.hpp).
+    std::atomic<std::int64_t> message_slots_in_use{0};
+    std::atomic<std::uint64_t> message_slot_waits{0};  // a connection paused for a slot
     std::array<std::atomic<std::uint64_t>, pipeline::kRejectReasonCount> events_rejected{};
 
     void count_reject(pipeline::RejectReason reason) noexcept {

@@ -16,10 +16,12 @@
 #include <thread>
 #include <vector>
 
+#include "ack_json.hpp"
 #include "backpressure_gate.hpp"
 #include "gateway_context.hpp"
 #include "kafka_producer.hpp"
 #include "listener.hpp"
+#include "message_slots.hpp"
 #include "noop_sink.hpp"
 #include "metrics.hpp"
 #include "session_registry.hpp"
@@ -41,9 +43,10 @@ bool wait_until(Predicate done, std::chrono::milliseconds timeout) {
 }
 
 std::unique_ptr<EventSink> make_sink(const Config& config, Metrics& metrics,
-                                     BackpressureGate& gate) {
+                                     BackpressureGate& gate,
+                                     KafkaProducer::FatalHandler on_fatal) {
     if (config.noop_sink()) return std::make_unique<NoopSink>(metrics, gate);
-    return std::make_unique<KafkaProducer>(config, metrics, gate);
+    return std::make_unique<KafkaProducer>(config, metrics, gate, std::move(on_fatal));
 }
 
 }  // namespace
@@ -56,6 +59,8 @@ struct Server::Impl {
     BackpressureGate gate;
     std::unique_ptr<EventSink> sink;
     SessionRegistry sessions;
+    DeadLetterIds dead_letter_ids;
+    MessageSlots message_slots;
     GatewayContext ctx;
     // One io_context shared by all threads, every connection on its own strand (Beast's
     // multi-threaded examples): the OS balances load across threads, a slow message on one
@@ -74,6 +79,7 @@ struct Server::Impl {
     std::mutex mutex;
     std::condition_variable cv;
     int signal_number = 0;
+    std::string fatal_error;  // set by the sink: the gateway can deliver nothing more
 
     // Summary line state.
     std::uint64_t last_accepted = 0;
@@ -88,10 +94,18 @@ struct Server::Impl {
     explicit Impl(Config c)
         : config(std::move(c)),
           gate(config.queue_high_water, config.queue_low_water, metrics),
-          sink(make_sink(config, metrics, gate)),
+          sink(make_sink(config, metrics, gate,
+                         [this](const std::string& reason) {
+                             {
+                                 std::lock_guard lock(mutex);
+                                 fatal_error = reason;
+                             }
+                             cv.notify_all();
+                         })),
+          message_slots(config.message_slots()),
           ctx{config,
               pipeline::Limits{config.max_message_bytes, config.max_events_per_message},
-              metrics, gate, *sink, sessions},
+              metrics, gate, *sink, sessions, dead_letter_ids, message_slots},
           ioc(static_cast<int>(config.threads)),
           signals(ioc, SIGINT, SIGTERM),
           stats_timer(ioc),
@@ -178,6 +192,7 @@ struct Server::Impl {
         // Every delivery report's completion is posted before the count drops to zero.
         wait_until([&] { return gate.in_flight() == 0; }, std::chrono::milliseconds(2000));
         gate.open_for_good();
+        message_slots.open_for_good();
         sessions.for_each([](ShutdownTarget& s) { s.close_going_away(); });
         if (!wait_until([&] { return metrics.connections_open.load() == 0; },
                         std::chrono::milliseconds(5000))) {
@@ -218,9 +233,20 @@ int Server::run() {
     }
     spdlog::info("listening address={} port={} path=/ws/events threads={}", s.config.host,
                  s.listener->port(), s.config.threads);
+    std::string fatal;
     {
         std::unique_lock lock(s.mutex);
-        s.cv.wait(lock, [&s] { return s.signal_number != 0; });
+        s.cv.wait(lock, [&s] { return s.signal_number != 0 || !s.fatal_error.empty(); });
+        fatal = s.fatal_error;
+    }
+    if (!fatal.empty()) {
+        // Unacknowledged messages get no ack (their clients resend them to the next gateway);
+        // a supervisor (systemd, compose's restart policy, ./pipeline) starts a new process
+        // with a new producer.
+        spdlog::critical("exiting with code {}: kafka producer fatal error: {}", kExitKafkaFatal,
+                         fatal);
+        s.shutdown();
+        return kExitKafkaFatal;
     }
     spdlog::info("signal={} received", s.signal_number);
     s.shutdown();

@@ -8,6 +8,9 @@
 
 namespace gateway {
 
+// run()'s exit code when the Kafka producer hit a fatal error (KafkaProducer::FatalHandler).
+inline constexpr int kExitKafkaFatal = 3;
+
 class Server {
 public:
     // Creates the producer and binds the port; throws at start-up when either fails.
@@ -18,7 +21,8 @@ public:
 
     // Serves until SIGTERM or SIGINT, then: stop accepting, stop reading, flush Kafka
     // (at most GATEWAY_SHUTDOWN_TIMEOUT_MS), send the acks of what was delivered, close
-    // every WebSocket with 1001. Returns the process exit code.
+    // every WebSocket with 1001. Returns the process exit code: 0, or kExitKafkaFatal after
+    // the same shutdown when the producer hit a fatal error.
     int run();
 
 private:

@@ -20,6 +20,7 @@
 #include "common/message_parser.hpp"
 #include "delivery_tracker.hpp"
 #include "gateway_context.hpp"
+#include "message_slots.hpp"
 #include "event_sink.hpp"
 #include "metrics.hpp"
 #include "rate_limited_log.hpp"
@@ -69,6 +70,8 @@ RateLimitedLog& error_log() {
 //
 // Bounded by construction: one message buffer (<= max_message_bytes + padding), at most
 // max_inflight_messages unacknowledged messages (acks_ + write_queue_), one write in flight.
+// A message's buffers grow past its first MessageSlots::kSlotlessReadBytes only while the
+// connection holds a message slot, which bounds them across all connections.
 class WsSession : public ShutdownTarget, public std::enable_shared_from_this<WsSession> {
 public:
     WsSession(tcp::socket&& socket, GatewayContext& ctx)
@@ -78,6 +81,7 @@ public:
           write_timer_(ws_.get_executor()) {}
 
     ~WsSession() override {
+        if (has_slot_) release_slot();
         if (registry_id_ != 0) ctx_.sessions.remove(registry_id_);
         ctx_.metrics.connections_open.fetch_sub(1, std::memory_order_relaxed);
     }
@@ -153,12 +157,17 @@ private:
     bool at_message_start() const { return message_bytes_ == 0 && !discarding_; }
 
     void do_read() {
-        if (reading_ || peer_gone_ || close_requested_ || producing_ || waiting_for_gate_) return;
+        if (reading_ || peer_gone_ || close_requested_ || producing_ || waiting_for_gate_ ||
+            waiting_for_slot_) {
+            return;
+        }
         if (at_message_start()) {
             if (stop_reading_) return;
             if (acks_.size() + write_queue_.size() >= ctx_.config.max_inflight_messages) {
                 return;  // flush_acks / on_write call do_read again
             }
+        } else if (!discarding_ && !has_slot_ && !acquire_slot()) {
+            return;  // on_slot calls do_read again
         }
         // The waiter holds the session: a paused session may have nothing else pending.
         // (Shutdown calls every waiter via BackpressureGate::open_for_good before the
@@ -177,10 +186,45 @@ private:
         if (!discarding_) {
             // Read at most one byte past the limit: enough to know the message is too large.
             limit = std::min(limit, ctx_.config.max_message_bytes + 1 - buffer_.size());
+            // Without a slot, only the start of a message (at message start: buffer_ is empty).
+            if (!has_slot_) limit = std::min(limit, MessageSlots::kSlotlessReadBytes);
         }
         reading_ = true;
         ws_.async_read_some(buffer_, limit,
                             beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+    }
+
+    // The message goes on past its first read: its buffers may grow to the largest message,
+    // so it needs a message slot. False: none free; on_slot runs when one is handed over.
+    bool acquire_slot() {
+        const bool got = ctx_.message_slots.try_acquire([self = shared_from_this()] {
+            net::post(self->ws_.get_executor(), [self] { self->on_slot(); });
+        });
+        if (!got) {
+            waiting_for_slot_ = true;
+            ctx_.metrics.message_slot_waits.fetch_add(1, std::memory_order_relaxed);
+            return false;
+        }
+        has_slot_ = true;
+        ctx_.metrics.message_slots_in_use.fetch_add(1, std::memory_order_relaxed);
+        return true;
+    }
+
+    void on_slot() {
+        waiting_for_slot_ = false;
+        has_slot_ = true;
+        ctx_.metrics.message_slots_in_use.fetch_add(1, std::memory_order_relaxed);
+        if (peer_gone_) return release_slot();
+        do_read();
+    }
+
+    // Gives the slot back with the memory its message grew (the buffers are empty by now).
+    void release_slot() {
+        buffer_.shrink_to_fit();
+        if (!producing_) pending_ = {};
+        has_slot_ = false;
+        ctx_.metrics.message_slots_in_use.fetch_sub(1, std::memory_order_relaxed);
+        ctx_.message_slots.release();
     }
 
     void on_read(beast::error_code ec, std::size_t bytes) {
@@ -188,6 +232,7 @@ private:
         if (ec) {
             peer_gone_ = true;
             abandon_message();
+            if (has_slot_) release_slot();
             if (ec == websocket::error::message_too_big) {
                 // Beast has sent the 1009 close frame; this is the client's doing, not ours.
                 ctx_.metrics.message_too_big_closes.fetch_add(1, std::memory_order_relaxed);
@@ -285,7 +330,7 @@ private:
             const auto& r = pending_.rejected[next_record_ - accepted];
             scratch_.clear();
             append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
-                                    r.raw);
+                                    r.raw, ctx_.dead_letter_ids.next());
             // Dead letters are best effort: they neither hold up nor fail the ack.
             if (ctx_.sink.produce_dead_letter(scratch_, nullptr) == ProduceStatus::queue_full) {
                 return retry_produce_later();
@@ -317,6 +362,7 @@ private:
             pending_.clear();
         }
         if (tracker_) std::exchange(tracker_, nullptr)->release(ok);
+        if (has_slot_) release_slot();
     }
 
     void abandon_message() {
@@ -444,6 +490,8 @@ private:
     std::string too_large_prefix_;
     bool reading_ = false;
     bool waiting_for_gate_ = false;
+    bool has_slot_ = false;          // the current message holds a message slot
+    bool waiting_for_slot_ = false;
     bool stop_reading_ = false;
     bool shutting_down_ = false;  // SIGTERM: failures close with 1001, not 1011
     bool peer_gone_ = false;

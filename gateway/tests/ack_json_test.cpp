@@ -29,9 +29,17 @@ TEST(AckJson, WholeMessageRejection) {
 
 TEST(DeadLetterJson, EscapesThePayload) {
     std::string out;
-    append_dead_letter_json(out, 1700000000123, "invalid_json", "{\"a\":\n");
+    append_dead_letter_json(out, 1700000000123, "invalid_json", "{\"a\":\n", "gateway-1-2");
     EXPECT_EQ(out, R"({"received_at_ms":1700000000123,"reason":"invalid_json",)"
-                   R"("payload":"{\"a\":\n","source":"gateway"})");
+                   R"("payload":"{\"a\":\n","source":"gateway","id":"gateway-1-2"})");
+}
+
+TEST(DeadLetterIds, UniqueWithinAndAcrossInstances) {
+    DeadLetterIds a, b;
+    const std::string a1 = a.next(), a2 = a.next(), b1 = b.next();
+    EXPECT_NE(a1, a2);
+    EXPECT_NE(a1, b1);
+    EXPECT_EQ(a1.substr(0, a1.rfind('-')), a2.substr(0, a2.rfind('-')));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "common/event_rules.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -148,6 +150,25 @@ TEST(Config, ValidationCatchesBadValues) {
     invalid([](Config& c) { c.sink = "file"; });
     invalid([](Config& c) { c.parse = "maybe"; });
     invalid([](Config& c) { c.parse = "off"; });  // needs the no-op sink
+    invalid([](Config& c) { c.kafka_batch_bytes = pipeline::rules::kKafkaMaxMessageBytes + 1; });
+    invalid([](Config& c) { c.max_memory_bytes = 16 * 1024 * 1024; });  // under two slots of 1 MiB
+    invalid([](Config& c) {
+        c.max_message_bytes = 64 * 1024 * 1024;  // fine alone, but two slots are over the bound
+        c.max_discard_bytes = c.max_message_bytes;
+    });
+}
+
+TEST(Config, MemoryBoundIsSplitIntoKafkaQueueAndMessageSlots) {
+    Config c = config_from_env([](const char* name) -> std::optional<std::string> {
+        if (std::string_view(name) == "GATEWAY_MAX_MEMORY_BYTES") return "67108864";
+        return std::nullopt;
+    });
+    c.resolve();
+    c.validate();
+    EXPECT_EQ(c.max_memory_bytes, 64u * 1024 * 1024);
+    EXPECT_EQ(c.kafka_queue_max_bytes(), 32u * 1024 * 1024);
+    // A quarter for messages, in slots of three times the largest message (plus padding).
+    EXPECT_EQ(c.message_slots(), 16u * 1024 * 1024 / (3 * (1024 * 1024 + 64)));
 }
 
 TEST(Config, DescribeHidesTheToken) {

@@ -33,31 +33,25 @@
 #include <vector>
 
 #include "clickhouse_http.hpp"
+#include "env.hpp"
 #include "grafana_macros.hpp"
+#include "panel_queries.hpp"
 
 namespace dashboard_test {
+
+// gtest prints the parameter of a failing test: show the panel, not its bytes (found by ADL, so it
+// lives in PanelQuery's namespace).
+void PrintTo(const PanelQuery& q, std::ostream* os) {
+    *os << "panel \"" << q.title << "\" query " << q.ref_id;
+}
+
 namespace {
 
 using test_support::ClickHouseHttp;
 using test_support::clickhouse_from_env;
 using test_support::HttpResult;
 
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
-
-struct PanelQuery {
-    std::string title;
-    std::string ref_id;
-    std::string panel_type;
-    std::string raw_sql;
-    std::string datasource_uid;
-    std::string editor_type;
-    std::int64_t max_data_points = 0;
-    std::string
-        load_error;  // set when the dashboard could not be read: the one "query" fails with it
-};
+using test_support::env_or;
 
 struct Expectation {
     std::vector<std::string> columns;
@@ -66,53 +60,6 @@ struct Expectation {
 using Expectations = std::map<std::pair<std::string, std::string>, Expectation>;
 
 std::string str(simdjson::dom::element e) { return std::string(std::string_view(e)); }
-
-std::string str_or(simdjson::dom::object o, const char* key, const std::string& fallback = "") {
-    auto v = o[key];
-    if (v.error()) return fallback;
-    std::string_view sv;
-    if (v.get(sv)) return fallback;
-    return std::string(sv);
-}
-
-std::vector<PanelQuery> load_queries(const std::string& path) {
-    simdjson::dom::parser parser;
-    simdjson::dom::element doc = parser.load(path);
-    std::vector<PanelQuery> out;
-    // Panels may sit inside collapsed rows (row.panels); walk both levels.
-    std::vector<simdjson::dom::object> panels;
-    for (simdjson::dom::object p : doc["panels"].get_array()) {
-        panels.push_back(p);
-        auto nested = p["panels"];
-        if (!nested.error()) {
-            for (simdjson::dom::object q : nested.get_array()) panels.push_back(q);
-        }
-    }
-    for (simdjson::dom::object p : panels) {
-        auto targets = p["targets"];
-        if (targets.error()) continue;
-        std::string panel_uid;
-        auto pds = p["datasource"];
-        if (!pds.error()) panel_uid = str_or(pds.get_object(), "uid");
-        std::int64_t mdp = 0;
-        auto mdp_e = p["maxDataPoints"];
-        if (!mdp_e.error()) mdp = mdp_e.get_int64().value_unsafe();
-        for (simdjson::dom::object t : targets.get_array()) {
-            PanelQuery q;
-            q.title = str_or(p, "title");
-            q.panel_type = str_or(p, "type");
-            q.ref_id = str_or(t, "refId");
-            q.raw_sql = str_or(t, "rawSql");
-            q.editor_type = str_or(t, "editorType");
-            q.datasource_uid = panel_uid;
-            auto tds = t["datasource"];
-            if (!tds.error()) q.datasource_uid = str_or(tds.get_object(), "uid", panel_uid);
-            q.max_data_points = mdp;
-            out.push_back(q);
-        }
-    }
-    return out;
-}
 
 Expectations load_expectations(const std::string& path) {
     simdjson::dom::parser parser;
@@ -129,7 +76,6 @@ Expectations load_expectations(const std::string& path) {
     return out;
 }
 
-std::string dashboard_path() { return env_or("DASHBOARD_JSON", DASHBOARD_DEFAULT_JSON); }
 std::string expectations_path() {
     return env_or("DASHBOARD_EXPECTATIONS", DASHBOARD_DEFAULT_EXPECTATIONS);
 }
@@ -151,27 +97,6 @@ std::vector<PanelQuery> registered_queries() {
         bad.load_error = "cannot read " + dashboard_path() + ": " + e.what();
         return {bad};
     }
-}
-
-struct Range {
-    std::int64_t from_s;
-    std::int64_t to_s;
-};
-
-Range test_range() {
-    return {parse_time(env_or("DASHBOARD_FROM", "2017-09-01T00:00:00Z")),
-            parse_time(env_or("DASHBOARD_TO", "2017-12-31T23:59:59Z"))};
-}
-
-// Grafana's interval is about range / max data points (it rounds to a "nice" step; any value >= 1
-// gives valid SQL, which is what this test is about).
-std::int64_t interval_for(const Range& r, const PanelQuery& q) {
-    const std::string fixed = env_or("DASHBOARD_INTERVAL_S", "");
-    if (!fixed.empty()) return std::stoll(fixed);
-    const std::int64_t points = q.max_data_points > 0
-                                    ? q.max_data_points
-                                    : std::stoll(env_or("DASHBOARD_MAX_DATA_POINTS", "1000"));
-    return std::max<std::int64_t>(1, (r.to_s - r.from_s) / std::max<std::int64_t>(points, 1));
 }
 
 std::string rewrite_database(const std::string& sql) {
@@ -223,10 +148,6 @@ std::string joined(const std::vector<std::string>& v) {
     return out;
 }
 
-// gtest prints the parameter of a failing test: show the panel, not its bytes.
-void PrintTo(const PanelQuery& q, std::ostream* os) {
-    *os << "panel \"" << q.title << "\" query " << q.ref_id;
-}
 
 class PanelQueryTest : public ::testing::TestWithParam<PanelQuery> {};
 
@@ -244,10 +165,9 @@ TEST_P(PanelQueryTest, RunsOnClickHouseWithExpectedColumnsAndRows) {
     const Expectation& expected = it->second;
 
     const Range range = test_range();
-    const GrafanaMacros macros(range.from_s, range.to_s, interval_for(range, q));
     std::string sql;
     try {
-        sql = rewrite_database(macros.expand(q.raw_sql));
+        sql = rewrite_database(expanded_sql(q));
     } catch (const MacroError& e) {
         FAIL() << where << ": " << e.what() << "\n--- query ---\n" << q.raw_sql;
     }
@@ -345,6 +265,30 @@ TEST(DashboardShape, EveryQueryIsDeclaredAndEveryDeclarationHasAQuery) {
         EXPECT_TRUE(seen.count(key))
             << expectations_path() << " declares panel \"" << key.first << "\" query " << key.second
             << ", which the dashboard does not have";
+    }
+}
+
+// The account the dashboards use (Grafana's data source, deploy/clickhouse/users.d/reader.xml) reads
+// and cannot write. The probes change nothing even on an account that could write (an INSERT of no
+// rows, a DROP of a table that does not exist), so running this against a writable account fails
+// without harm. ./pipeline test also runs every panel query above as this account.
+TEST(ReadOnlyAccount, SelectsButCannotInsertOrDrop) {
+    const ClickHouseHttp base = clickhouse_from_env();
+    const ClickHouseHttp reader(base.url(), env_or("CLICKHOUSE_READER_USER", "reader"),
+                                env_or("CLICKHOUSE_READER_PASSWORD", "reader123"));
+    const std::string db = env_or("DASHBOARD_DATABASE", "analytics");
+
+    const HttpResult select = reader.post("SELECT count() FROM " + db + ".events");
+    EXPECT_EQ(select.status, 200) << select.body;
+
+    // ClickHouse refuses with code 164 (READONLY) before it looks at the table.
+    for (const std::string& write :
+         {"INSERT INTO " + db + ".events_store SELECT * FROM " + db + ".events_store WHERE 0",
+          "DROP TABLE IF EXISTS " + db + ".reader_probe_never_created"}) {
+        const HttpResult res = reader.post(write);
+        EXPECT_NE(res.status, 200) << "the read-only account ran: " << write;
+        EXPECT_NE(res.body.find("Code: 164"), std::string::npos)
+            << "expected a readonly refusal (code 164) for: " << write << "\n" << res.body;
     }
 }
 

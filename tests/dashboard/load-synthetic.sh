@@ -76,10 +76,10 @@ load() {
        FROM (SELECT toDate(ts) AS day, user_id, count() AS events FROM $DB.events_store GROUP BY day, user_id) AS d
        ANY LEFT JOIN (SELECT user_id, min(toDate(ts)) AS first_day FROM $DB.events_store GROUP BY user_id) AS f
        USING user_id" >/dev/null
-    q "INSERT INTO $DB.dead_letters
+    q "INSERT INTO $DB.dead_letters_store
        SELECT toDateTime(intDiv(ms, 1000), 'UTC'), ms,
               arrayElement(['invalid_json', 'missing_field:user_id', 'invalid_field:ts'], number % 3 + 1),
-              '{\"synthetic\":true}', 'gateway'
+              '{\"synthetic\":true}', 'gateway', concat('synthetic:', toString(number))
        FROM (SELECT number, toUInt64(1511500000000 + number * 3600000) AS ms FROM system.numbers LIMIT 30)" >/dev/null
     q "INSERT INTO $DB.late_events_store
        SELECT concat('synthetic-late:', toString(number)), 'u1', 'page_view', '/item/1', ts_ms,

@@ -1,7 +1,8 @@
 #pragma once
 // Parsing and validation of one client WebSocket message (SPEC section 3): one JSON object
 // or a JSON array of objects. Every element becomes either an accepted Event or a rejected
-// entry with its reason and raw text. Lengths are counted in bytes of UTF-8, not code points.
+// entry with its reason and raw text. Lengths are counted in bytes of UTF-8, not code points
+// (the rules: common/event-rules/event-rules.properties).
 
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/event.hpp"
+#include "common/event_rules.hpp"
 #include "common/event_view.hpp"
 
 namespace pipeline {
@@ -19,16 +21,22 @@ namespace pipeline {
 struct Limits {
     std::size_t max_message_bytes = 1024 * 1024;
     std::size_t max_events_per_message = 10000;
+    // The largest Kafka record value of an accepted event (event_too_large above it).
+    std::size_t max_event_record_bytes = rules::kEventMaxRecordBytes;
 };
 
-// Field rules of SPEC section 3.
-inline constexpr std::size_t kMaxEventIdBytes = 64;
-inline constexpr std::size_t kMaxUserIdBytes = 128;
-inline constexpr std::size_t kMaxTypeBytes = 64;
-inline constexpr std::size_t kMaxPageBytes = 2048;
-inline constexpr std::int64_t kMinTsMs = 946684800000;          // 2000-01-01T00:00:00Z
-inline constexpr std::int64_t kMaxFutureSkewMs = 5 * 60 * 1000;  // ts <= now + 5 min
-inline constexpr std::size_t kMaxRawBytes = 4096;                // raw text kept per reject
+// Field rules of SPEC section 3, from the one definition (event_rules.hpp).
+inline constexpr std::size_t kMaxEventIdBytes = rules::kEventIdMaxBytes;
+inline constexpr std::size_t kMaxUserIdBytes = rules::kUserIdMaxBytes;
+inline constexpr std::size_t kMaxTypeBytes = rules::kTypeMaxBytes;
+inline constexpr std::size_t kMaxPageBytes = rules::kPageMaxBytes;
+inline constexpr std::size_t kMaxSessionIdBytes = rules::kSessionIdMaxBytes;
+inline constexpr std::size_t kMaxProps = rules::kPropsMaxCount;
+inline constexpr std::size_t kMaxPropKeyBytes = rules::kPropsKeyMaxBytes;
+inline constexpr std::size_t kMaxPropStringBytes = rules::kPropsStringMaxBytes;
+inline constexpr std::int64_t kMinTsMs = rules::kTsMinMs;
+inline constexpr std::int64_t kMaxFutureSkewMs = rules::kTsMaxFutureMs;
+inline constexpr std::size_t kMaxRawBytes = rules::kRawMaxBytes;  // raw text kept per reject
 // Bytes after the message that parse_message_padded may read (simdjson's SIMD over-read).
 inline constexpr std::size_t kParsePaddingBytes = 64;
 
@@ -50,10 +58,12 @@ enum class RejectReason : std::uint8_t {
     invalid_session_id,
     invalid_props_field,    // "invalid_field:props": props is not an object
     ts_out_of_range,
-    invalid_props,          // a props value is an object, an array or null
+    invalid_props,          // a props value is an object, an array, null or too long; a key
+                            // too long; more than kMaxProps members
     binary_message,         // a WebSocket binary message (the gateway takes text only; index -1)
+    event_too_large,        // the event's Kafka record is over Limits::max_event_record_bytes
 };
-inline constexpr std::size_t kRejectReasonCount = 18;
+inline constexpr std::size_t kRejectReasonCount = 19;
 
 std::string_view to_string(RejectReason reason) noexcept;
 

@@ -466,3 +466,55 @@ TEST_F(AbuseIT, AllAbuseAtOnceLeavesAWellBehavedClientServed) {
 
 }  // namespace
 }  // namespace gateway::test
+
+namespace gateway::test {
+namespace {
+
+// GATEWAY_MAX_MEMORY_BYTES bounds the messages being read across all connections: with room for
+// five message slots, eight clients that each send the first 10 KiB of a 40 KiB message hold
+// five slots; the other three connections stop reading until a slot is handed back. Then every
+// message completes, is acknowledged, and the slots are all given back.
+TEST_F(AbuseIT, TheMessagesBeingReadFitTheMemoryBound) {
+    // A quarter of 4000000 bytes, in slots of 3 x (65536 + 64) bytes: 5 slots.
+    start_gateway({{"GATEWAY_MAX_MESSAGE_BYTES", "65536"}, {"GATEWAY_MAX_MEMORY_BYTES", "4000000"}});
+    const auto port = gateway_->port();
+    constexpr int kClients = 8;
+    constexpr int kSlots = 5;
+    std::vector<std::string> messages;
+    std::vector<RawWsClient> clients;
+    std::vector<std::size_t> events;
+    for (int c = 0; c < kClients; ++c) {
+        std::vector<std::string> batch_events;
+        std::string text;
+        while (text.size() < 40 * 1024) {
+            batch_events.push_back(make_event("mem-" + std::to_string(c) + "-" + std::to_string(batch_events.size()),
+                                              "u" + std::to_string(c), "click", R"("page":"/a/long/page/path/for/size")"));
+            text = batch(batch_events);
+        }
+        messages.push_back(text);
+        events.push_back(batch_events.size());
+        clients.push_back(open_raw());
+        ASSERT_TRUE(clients.back().send_all(RawWsClient::frame(RawWsClient::text, text.substr(0, 10 * 1024), false)));
+    }
+    ASSERT_TRUE(metric_reaches(port, "gateway_message_slots_in_use", kSlots));
+    ASSERT_TRUE(metric_reaches(port, "gateway_message_slot_waits_total", kClients - kSlots));
+    std::this_thread::sleep_for(500ms);  // nobody else gets one meanwhile
+    EXPECT_EQ(metric_value(port, "gateway_message_slots_in_use"), kSlots);
+
+    for (int c = 0; c < kClients; ++c) {
+        ASSERT_TRUE(clients[c].send_all(
+            RawWsClient::frame(RawWsClient::cont, std::string_view(messages[c]).substr(10 * 1024), true)));
+    }
+    for (int c = 0; c < kClients; ++c) {
+        const auto got = clients[c].read_text(60s);
+        ASSERT_TRUE(got) << "client " << c << " got no ack";
+        EXPECT_EQ(*got, ack(1, static_cast<int>(events[c])));
+    }
+    for (int i = 0; i < 100 && metric_value(port, "gateway_message_slots_in_use") != 0; ++i) {
+        std::this_thread::sleep_for(100ms);
+    }
+    EXPECT_EQ(metric_value(port, "gateway_message_slots_in_use"), 0);
+}
+
+}  // namespace
+}  // namespace gateway::test

@@ -1,5 +1,7 @@
 package io.github.pipeline.analytics.config;
 
+import io.github.pipeline.analytics.sources.EventRules;
+
 import org.apache.flink.util.TimeUtils;
 
 import java.io.Serializable;
@@ -12,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * All settings of the job. Each one is read from a {@code --NAME value} argument (also {@code --name-with-dashes}),
@@ -20,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class JobConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9_]{0,63}$");
 
     /** Setting name, default, meaning. The README table is generated from the same words. */
     public enum Setting {
@@ -263,7 +263,7 @@ public final class JobConfig implements Serializable {
         for (String part : spec.split(",")) {
             String t = part.trim();
             if (t.isEmpty()) continue;
-            if (!TYPE.matcher(t).matches()) {
+            if (!EventRules.TYPE.matcher(t).matches()) {
                 throw new IllegalArgumentException("FUNNEL_STEPS: '" + t + "' is not a valid event type");
             }
             steps.add(t);

@@ -22,8 +22,11 @@ public class RouteInvalidFunction extends ProcessFunction<ParsedRecord, Event> {
         if (record.event != null) {
             out.collect(record.event);
         } else if (!record.heartbeat) {
-            ctx.output(DEAD_LETTERS, new DeadLetter(
-                    ctx.timerService().currentProcessingTime(), record.reason, record.payload, "flink"));
+            // Time and id from the Kafka record when there is one: a replay after a restore re-emits the same.
+            boolean fromKafka = record.sourceId != null;
+            long receivedAt = fromKafka ? record.sourceTimestampMs : ctx.timerService().currentProcessingTime();
+            String id = fromKafka ? "flink:" + record.sourceId : null;
+            ctx.output(DEAD_LETTERS, new DeadLetter(receivedAt, record.reason, record.payload, "flink", id));
         }
     }
 }

@@ -14,14 +14,18 @@ public class DeadLetter implements OutputRecord {
     public String payload;
     @JsonProperty("source")
     public String source;
+    /** Unique per rejected record, stable across replays: ClickHouse's dead_letters keeps one row per id. */
+    @JsonProperty("id")
+    public String id;
 
     public DeadLetter() {}
 
-    public DeadLetter(long receivedAtMs, String reason, String payload, String source) {
+    public DeadLetter(long receivedAtMs, String reason, String payload, String source, String id) {
         this.receivedAtMs = receivedAtMs;
         this.reason = reason;
         this.payload = payload;
         this.source = source;
+        this.id = id;
     }
 
     @Override
@@ -30,7 +34,8 @@ public class DeadLetter implements OutputRecord {
                 .field("received_at_ms", receivedAtMs)
                 .field("reason", reason)
                 .field("payload", payload)
-                .field("source", source);
+                .field("source", source)
+                .field("id", id);
     }
 
     @Override
@@ -48,16 +53,16 @@ public class DeadLetter implements OutputRecord {
         if (this == o) return true;
         if (!(o instanceof DeadLetter)) return false;
         DeadLetter r = (DeadLetter) o;
-        return receivedAtMs == r.receivedAtMs && Objects.equals(reason, r.reason) && Objects.equals(payload, r.payload) && Objects.equals(source, r.source);
+        return receivedAtMs == r.receivedAtMs && Objects.equals(reason, r.reason) && Objects.equals(payload, r.payload) && Objects.equals(source, r.source) && Objects.equals(id, r.id);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(receivedAtMs, reason, payload, source);
+        return Objects.hash(receivedAtMs, reason, payload, source, id);
     }
 
     @Override
     public String toString() {
-        return "DeadLetter{" + "received_at_ms=" + receivedAtMs + ", reason=" + reason + ", payload=" + payload + ", source=" + source+ "}";
+        return "DeadLetter{" + "received_at_ms=" + receivedAtMs + ", reason=" + reason + ", payload=" + payload + ", source=" + source + ", id=" + id + "}";
     }
 }

@@ -12,6 +12,13 @@ public class ParsedRecord {
     public boolean heartbeat;
     public long sentMs;
     public boolean quiet;
+    /**
+     * Where an invalid record came from ({@code topic:partition:offset}) and its Kafka timestamp: the dead
+     * letter's id and time, the same however often a restore replays the record (ClickHouse keeps one row per
+     * id). Null and 0 when not read from Kafka.
+     */
+    public String sourceId;
+    public long sourceTimestampMs;
 
     public ParsedRecord() {}
 

@@ -2,6 +2,7 @@ package io.github.pipeline.analytics.sinks;
 
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.OutputRecord;
+import io.github.pipeline.analytics.sources.EventRules;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -24,10 +25,12 @@ public class KafkaOutputSinks implements OutputSinks {
         String topic = output.topic(config);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(config.kafkaBootstrap)
-                .setRecordSerializer(new JsonRecordSerializationSchema<>(topic))
+                .setRecordSerializer(new JsonRecordSerializationSchema<>(topic, config.deadletterTopic))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty("client.id", "analytics-flink-" + output.id())
                 .setProperty("acks", "all")
+                // The one record size the pipeline's producers and topics agree on (event-rules.properties).
+                .setProperty("max.request.size", String.valueOf(EventRules.KAFKA_MAX_MESSAGE_BYTES))
                 // Few, large batches: every new batch sets up an LZ4 stream with 64 KiB+ buffers, and at the
                 // default 16 KiB batches this was a quarter of the producer's time in the catch-up profile (and
                 // the broker handles a request per batch). 50 ms of linger adds at most 50 ms to a provisional

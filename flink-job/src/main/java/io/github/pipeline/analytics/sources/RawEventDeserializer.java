@@ -12,8 +12,13 @@ public class RawEventDeserializer implements KafkaRecordDeserializationSchema<Pa
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-        out.collect(Heartbeats.isHeartbeat(record.headers()) ? Heartbeats.parse(record.value())
-                : EventParser.parse(record.value()));
+        ParsedRecord parsed = Heartbeats.isHeartbeat(record.headers()) ? Heartbeats.parse(record.value())
+                : EventParser.parse(record.value());
+        if (!parsed.isValid() && !parsed.heartbeat) {
+            parsed.sourceId = record.topic() + ":" + record.partition() + ":" + record.offset();
+            parsed.sourceTimestampMs = record.timestamp();
+        }
+        out.collect(parsed);
     }
 
     @Override

@@ -91,7 +91,7 @@ class SampleReplayTest {
             "{\"event_id\":\"bad-2\",\"user_id\":\"1\",\"type\":\"Page View\",\"ts\":1511544070000}",
             "{\"event_id\":\"bad-3\",\"user_id\":\"1\",\"type\":\"page_view\",\"ts\":12}");
     private static final List<String> INVALID_REASONS =
-            List.of("invalid_json", "missing_field:user_id", "invalid_field:type", "invalid_field:ts");
+            List.of("invalid_json", "missing_field:user_id", "invalid_field:type", "ts_out_of_range");
 
     @BeforeAll
     static void load() throws Exception {

@@ -26,7 +26,7 @@ class JsonOutTest {
             + "\u20ac\uffff\ud83d\ude00\ud800\udfff";
 
     private static String json(OutputRecord r) {
-        return new String(new JsonRecordSerializationSchema<OutputRecord>("t").toJson(r), StandardCharsets.UTF_8);
+        return new String(new JsonRecordSerializationSchema<OutputRecord>("t", "dl").toJson(r), StandardCharsets.UTF_8);
     }
 
     private static String jackson(Object r) throws Exception {
@@ -56,7 +56,7 @@ class JsonOutTest {
     @Test
     void everyOutputRecordIsWrittenAsJacksonWroteIt() throws Exception {
         Random rnd = new Random(42);
-        JsonRecordSerializationSchema<OutputRecord> schema = new JsonRecordSerializationSchema<>("t");
+        JsonRecordSerializationSchema<OutputRecord> schema = new JsonRecordSerializationSchema<>("t", "dl");
         for (Output output : Output.values()) {
             for (int round = 0; round < 2_000; round++) {
                 OutputRecord r = output.type.getDeclaredConstructor().newInstance();

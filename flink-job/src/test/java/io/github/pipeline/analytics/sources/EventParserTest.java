@@ -50,13 +50,13 @@ class EventParserTest {
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"Click\",\"ts\":946684800000}|invalid_field:type",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"1click\",\"ts\":946684800000}|invalid_field:type",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\"}|missing_field:ts",
-            "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684799999}|invalid_field:ts",
+            "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684799999}|ts_out_of_range",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":\"946684800000\"}|invalid_field:ts",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000.5}|invalid_field:ts",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"page\":7}|invalid_field:page",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"session_id\":1}|invalid_field:session_id",
             "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"props\":[]}|invalid_field:props",
-            "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"props\":{\"a\":{}}}|invalid_field:props",
+            "{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"props\":{\"a\":{}}}|invalid_props",
     })
     void rejectsWithReason(String json, String reason) {
         ParsedRecord r = EventParser.parse(json);
@@ -74,9 +74,10 @@ class EventParserTest {
         assertEquals("invalid_field:event_id", EventParser.parse(ok.replace(id64, id64 + "e")).reason);
         assertEquals("invalid_field:page",
                 EventParser.parse(ok.replace("p".repeat(2048), "p".repeat(2049))).reason);
-        // code points, not UTF-16 units: 64 emoji are 64 characters
-        String emoji = "\uD83D\uDE00".repeat(64);
-        assertTrue(EventParser.parse(ok.replace(id64, emoji)).isValid());
+        // bytes of UTF-8, not code points: 16 emoji are 64 bytes, 17 are 68
+        String emoji = "\uD83D\uDE00";
+        assertTrue(EventParser.parse(ok.replace(id64, emoji.repeat(16))).isValid());
+        assertEquals("invalid_field:event_id", EventParser.parse(ok.replace(id64, emoji.repeat(17))).reason);
     }
 
     @Test
@@ -91,7 +92,10 @@ class EventParserTest {
 
     @Test
     void bytesEntryPoint() {
-        assertEquals("empty", EventParser.parse(new byte[0]).reason);
+        assertEquals("invalid_json", EventParser.parse(new byte[0]).reason);
+        byte[] tooLarge = ("{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000,\"x\":\""
+                + "x".repeat(EventRules.EVENT_MAX_RECORD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        assertEquals("event_too_large", EventParser.parse(tooLarge).reason);
         assertEquals("invalid_utf8", EventParser.parse(new byte[] {'{', (byte) 0xC3, '}'}).reason);
         assertTrue(EventParser.parse("{\"event_id\":\"e\",\"user_id\":\"u\",\"type\":\"click\",\"ts\":946684800000}"
                 .getBytes(StandardCharsets.UTF_8)).isValid());
