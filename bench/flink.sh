@@ -17,7 +17,6 @@ source "$(dirname "$0")/lib.sh"
 EVENTS=${BENCH_FLINK_EVENTS:-500000}
 PARALLELISM=${BENCH_FLINK_PARALLELISM:-1}
 FLINK_JAR="$ROOT_DIR/flink-job/target/flink-job.jar"
-FILLER_BIN="$ROOT_DIR/build/bench/bench/raw_topic_filler"
 NOTE="the job (MiniCluster) and the Kafka broker share this machine's $NPROC cores"
 
 stop_stack() { "$ROOT_DIR/scripts/kafka.sh" stop || true; }
@@ -43,12 +42,7 @@ run_job() {  # run_job ROUND full|passthrough
 "$ROOT_DIR/scripts/build.sh" flink   # up to date: nothing to do
 trap stop_stack EXIT
 fresh_kafka
-"$ROOT_DIR/scripts/create-topics.sh"
-log "filling events.raw with $EVENTS simulated events"
-fill=$("$FILLER_BIN" --bootstrap "$KAFKA_BOOTSTRAP" --topic events.raw --events "$EVENTS" 2>>"$LOG_DIR/filler.log") \
-    || die "raw_topic_filler failed (see $LOG_DIR/filler.log)"
-bench_record flink fill "$fill"
-log "filled: $fill"
+fill_raw_topic "$EVENTS" flink
 
 log "Flink job: $BENCH_ROUNDS rounds, pass-through and full alternating; parallelism $PARALLELISM; $NOTE"
 for ((r = 1; r <= BENCH_ROUNDS; r++)); do

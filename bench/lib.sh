@@ -105,6 +105,19 @@ fresh_kafka() {
     "$ROOT_DIR/scripts/kafka.sh" start
 }
 
+# fill_raw_topic EVENTS BENCH: events.raw (with the pipeline's topics) holding EVENTS events of
+# simulated shoppers (bench/raw_topic_filler.cpp: the emulator's behaviour model, in event-time
+# order, 1 % duplicates); the filler's figures are recorded under BENCH.
+fill_raw_topic() {
+    local fill
+    "$ROOT_DIR/scripts/create-topics.sh"
+    log "filling events.raw with $1 simulated events"
+    fill=$("$ROOT_DIR/build/bench/bench/raw_topic_filler" --bootstrap "$KAFKA_BOOTSTRAP" --topic events.raw \
+        --events "$1" 2>>"$LOG_DIR/filler.log") || die "raw_topic_filler failed (see $LOG_DIR/filler.log)"
+    bench_record "$2" fill "$fill"
+    log "filled: $fill"
+}
+
 # topic NAME PARTITIONS
 topic() {
     "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand \

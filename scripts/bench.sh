@@ -10,7 +10,7 @@ set -euo pipefail
 "$(dirname "$0")/install-deps.sh" all   # before bench/lib.sh, which needs jq
 source "$(dirname "$0")/../bench/lib.sh"
 
-ALL=(gateway-ingest gateway-overhead flink freshness system connections)
+ALL=(gateway-ingest gateway-overhead flink flink-scaling freshness system connections)
 NAMES=("$@")
 ((${#NAMES[@]})) || for n in "${ALL[@]}"; do [[ -x $ROOT_DIR/bench/$n.sh ]] && NAMES+=("$n"); done
 for n in "${NAMES[@]}"; do

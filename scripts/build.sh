@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds what the stack runs: the C++ gateway and emulator (CMake preset, default release)
-# and the Flink job jar. Shared by ./pipeline and the Dockerfiles.
-#   scripts/build.sh [cpp|flink|all] [preset] [cmake target...]   (default: every target)
+# Builds what the stack runs: the C++ gateway and emulator (CMake preset, default release),
+# the Flink job jar and the browser tracker (tracker/dist, served by the gateway). Shared by
+# ./pipeline and the Dockerfiles.
+#   scripts/build.sh [cpp|flink|tracker|all] [preset] [cmake target...]   (default: every target)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -30,9 +31,18 @@ build_flink() {
     mvnw -f "$ROOT_DIR/flink-job/pom.xml" package -DskipTests
 }
 
+# The tracker's pinned build tool (terser) comes from npm; the build itself downloads nothing.
+build_tracker() {
+    local dir="$ROOT_DIR/tracker"
+    npm_install "$dir"
+    log "building the browser tracker (tracker/dist)"
+    (cd "$dir" && node build.mjs) | sed -u 's/^/  /' >&2
+}
+
 case "$what" in
     cpp) build_cpp ;;
     flink) build_flink ;;
-    all) build_cpp; build_flink ;;
-    *) die "usage: $0 [cpp|flink|all] [preset]" ;;
+    tracker) build_tracker ;;
+    all) build_cpp; build_flink; build_tracker ;;
+    *) die "usage: $0 [cpp|flink|tracker|all] [preset]" ;;
 esac

@@ -13,6 +13,13 @@
 #                                        running job (counts, newest completed checkpoint, restored one)
 #   chaos-ctl.sh report FILE             the JSON lines the chaos test wrote, as a table
 #   chaos-ctl.sh down                    kill -9 our stack (after the test; its data is disposable)
+# With Flink as a cluster (FLINK_TASKMANAGERS, tests/cluster), its processes are components too
+# (kill flink-taskmanager-1), and:
+#   chaos-ctl.sh rescale N               ./pipeline rescale N (stop with a savepoint, resume at N)
+#   chaos-ctl.sh flink-job               "jid=.. state=.. parallelism=.. tasks=R/T running_s=.. restored=.."
+#   chaos-ctl.sh submit P [TOPIC N]      `flink run` of a second job at parallelism P (reading TOPIC,
+#                                        created with N partitions): its output; fails when refused;
+#                                        a job it did submit is cancelled at once
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -63,9 +70,15 @@ retry() {
 # A start that failed may leave a process that never got healthy: it goes before the next try.
 start_once() { "$PIPELINE" start "$1" || { kill_component "$1"; return 1; }; }
 
+# Every component of ours, whichever mode Flink runs in: one pid file each.
+kill_all() {
+    local f
+    for f in "$RUN_DIR"/*.pid; do [[ -e $f ]] && kill_component "$(basename "$f" .pid)"; done
+    return 0
+}
+
 fresh_once() {
-    local name
-    for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done
+    kill_all
     rm -rf "$DATA_DIR"
     mkdir -p "$DATA_DIR"
     log "local data deleted ($DATA_DIR)"
@@ -81,7 +94,9 @@ gateway_metric() {
 
 flink_checkpoints() {
     local base="http://127.0.0.1:$FLINK_REST_PORT" jid stats
-    jid=$(curl -fsS --max-time 2 "$base/jobs/overview" | grep -o '"jid":"[0-9a-f]*"' | head -n 1 | cut -d'"' -f4)
+    # the job that is not over (a cluster keeps the ones a rescale stopped)
+    jid=$(curl -fsS --max-time 2 "$base/jobs/overview" \
+        | jq -r '[.jobs[] | select(.state | IN("FINISHED", "CANCELED", "FAILED") | not)][0].jid // empty')
     [[ -n $jid ]] || return 1
     stats=$(curl -fsS --max-time 2 "$base/jobs/$jid/checkpoints") || return 1
     # counts.completed / counts.restored are numbers; latest.completed / latest.restored are
@@ -124,6 +139,21 @@ case "${1:-}" in
     gateway-metric) gateway_metric "${2:?metric name}" ;;
     flink-checkpoints) flink_checkpoints ;;
     report) report "${2:?file}" ;;
-    down) for name in emulator gateway flink clickhouse kafka; do kill_component "$name"; done ;;
-    *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    down) kill_all ;;
+    rescale) "$PIPELINE" rescale "${2:?parallelism}" ;;
+    flink-job) "$ROOT_DIR/scripts/flink-cluster.sh" job ;;
+    submit)
+        if [[ -n ${3:-} ]]; then
+            "$ROOT_DIR/scripts/kafka.sh" run-class org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+                --create --if-not-exists --topic "$3" --partitions "${4:?partitions}" --replication-factor 1 >/dev/null
+            export RAW_TOPIC=$3
+        fi
+        out=$(PARALLELISM="${2:?parallelism}" RESTORE_FROM=none "$ROOT_DIR/scripts/flink-cluster.sh" submit 2>&1) \
+            && status=0 || status=$?
+        echo "$out"
+        # A job this submitted must not stay beside the stack's own.
+        jid=$(sed -n 's/.*job \([0-9a-f]\{32\}\) submitted.*/\1/p' <<<"$out")
+        [[ -z $jid ]] || curl -fsS -o /dev/null -X PATCH "http://127.0.0.1:$FLINK_REST_PORT/jobs/$jid?mode=cancel" || true
+        exit "$status" ;;
+    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -59,7 +59,11 @@ migrate() {
     for file in "$ROOT_DIR"/clickhouse/migrations/*.sql; do
         name=$(basename "$file")
         grep -qxF "$name" <<<"$applied" && continue
-        log "applying migration $name"
+        if applies "$file"; then
+            log "applying migration $name"
+        else
+            log "migration $name needs ClickHouse $(required_version "$file"): recorded, nothing to run on $CLICKHOUSE_SERVER_VERSION"
+        fi
         statements "$file" | while IFS= read -r -d '' stmt; do
             query "$stmt" >/dev/null || die "migration $name failed on: $stmt"
         done
@@ -69,22 +73,50 @@ migrate() {
 
 # statements FILE [VERSION]: the file's statements, NUL-separated, with the ${VARS} filled in:
 # exactly what migrate runs on a server of that version (default CLICKHOUSE_SERVER_VERSION, which
-# migrate reads from its server). Should a ${VAR} ever need other text on another ClickHouse
-# version, render chooses it by CLICKHOUSE_SERVER_VERSION, and the modern-ClickHouse test runs
-# each engine's form (no statement differs by version today).
+# migrate reads from its server). A file whose first lines say "-- requires ClickHouse X.Y" gives
+# no statement for an older version. The modern-ClickHouse test renders every file for 18.16 and
+# for the current version, and runs each engine's form.
 statements() {
     if [[ -n ${2:-} ]]; then export CLICKHOUSE_SERVER_VERSION=$2; fi
+    [[ -n ${CLICKHOUSE_SERVER_VERSION:-} ]] || die "statements: no ClickHouse version (give one, or set CLICKHOUSE_SERVER_VERSION)"
+    applies "$1" || return 0
     "$ROOT_DIR/scripts/sql-statements.sh" "$1" | while IFS= read -r -d '' stmt; do
         printf '%s\0' "$(render "$stmt")"
     done
 }
 
-# The migrations name the broker, groups and block size through ${VARS}; only these are replaced.
+# required_version FILE: X.Y from the file's "-- requires ClickHouse X.Y" line, if it has one.
+required_version() { sed -n 's/^-- requires ClickHouse \([0-9.]*\)$/\1/p' "$1" | head -n 1; }
+applies() { local needs; needs=$(required_version "$1"); [[ -z $needs ]] || version_at_least "$needs"; }
+
+# version_at_least X.Y: CLICKHOUSE_SERVER_VERSION is X.Y or later.
+version_at_least() {
+    [[ $(printf '%s\n' "$1" "$CLICKHOUSE_SERVER_VERSION" | sort -V | head -n 1) == "$1" ]]
+}
+
+# The migrations name the broker, groups and block size through ${VARS}, and what differs by
+# version; only these are replaced.
+#   ${KAFKA_BROKEN_RECORDS}  the Kafka engine setting for a record that does not parse. 21.6 and
+#                            later: kafka_handle_error_mode 'stream', each such record becomes one
+#                            row with _error and _raw_message set, which 004 routes to
+#                            analytics.ingest_errors. 18.16 has neither: its parser skips such a
+#                            record (the server's default profile, clickhouse/config/users.xml.template),
+#                            and kafka_row_delimiter puts a newline between records, where the
+#                            parser resumes after one (clickhouse/README.md).
+#   ${KAFKA_PARSED_ROWS}     what a materialized view takes from a Kafka table: only rows without
+#                            an error where a broken record is a row.
 render() {
-    local sql=$1
+    local sql=$1 broken parsed
+    if version_at_least 21.6; then
+        broken="kafka_handle_error_mode = 'stream'" parsed="WHERE _error = ''"
+    else
+        broken="kafka_row_delimiter = '\\n'" parsed=""
+    fi
     sql=${sql//'${KAFKA_BOOTSTRAP}'/$KAFKA_BOOTSTRAP}
     sql=${sql//'${CLICKHOUSE_KAFKA_GROUP}'/${CLICKHOUSE_KAFKA_GROUP:-clickhouse}}
     sql=${sql//'${CLICKHOUSE_KAFKA_BLOCK_ROWS}'/${CLICKHOUSE_KAFKA_BLOCK_ROWS:-100}}
+    sql=${sql//'${KAFKA_BROKEN_RECORDS}'/$broken}
+    sql=${sql//'${KAFKA_PARSED_ROWS}'/$parsed}
     printf '%s' "$sql"
 }
 

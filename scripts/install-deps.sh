@@ -17,16 +17,21 @@ runtime_pkgs=("${jdk_pkgs[@]}" clickhouse-server)
 sql_client_pkgs=(curl ca-certificates)
 # What the tests and benchmarks need on top: clang with libFuzzer's runtime; docker-compose to
 # validate the compose file (no Docker engine needed for that); jq for the benchmarks' JSON lines;
-# python3-venv for the modern-ClickHouse stage's chDB environment (tests/modern-clickhouse).
-test_pkgs=(clang libclang-rt-14-dev docker-compose jq python3-venv)
+# python3-venv for the modern-ClickHouse stage's chDB environment (tests/modern-clickhouse);
+# Chromium for the browser tests (driven by playwright-core from npm, which downloads no browser).
+test_pkgs=(clang libclang-rt-14-dev docker-compose jq python3-venv chromium)
+# Node.js and npm build the browser tracker (./pipeline up serves it) and run its tests; a
+# machine that has them already (from another packager) keeps its own.
+node_pkgs=()
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then node_pkgs=(nodejs npm); fi
 
 case "${1:-all}" in
     build) wanted=("${build_pkgs[@]}") ;;
     jdk) wanted=("${jdk_pkgs[@]}") ;;
     runtime) wanted=("${runtime_pkgs[@]}") ;;
     sql-client) wanted=("${sql_client_pkgs[@]}") ;;
-    test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-    all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}") ;;
+    test) wanted=("${build_pkgs[@]}" "${test_pkgs[@]}" ${node_pkgs[@]+"${node_pkgs[@]}"}) ;;
+    all) wanted=("${build_pkgs[@]}" "${runtime_pkgs[@]}" "${test_pkgs[@]}" ${node_pkgs[@]+"${node_pkgs[@]}"}) ;;
     *) echo "usage: $0 [build|jdk|runtime|sql-client|test|all]" >&2; exit 2 ;;
 esac
 

@@ -87,3 +87,13 @@ stop_bg() {
 
 # The Maven wrapper, quiet and non-interactive.
 mvnw() { "$ROOT_DIR/mvnw" -q -B "$@"; }
+
+# npm_install DIR: the npm packages DIR/package-lock.json pins (npm ci), only when the lock file
+# is newer than what node_modules holds.
+npm_install() {
+    local dir=$1
+    if [[ ! -f $dir/node_modules/.package-lock.json || $dir/package-lock.json -nt $dir/node_modules/.package-lock.json ]]; then
+        log "installing the npm packages of ${dir#"$ROOT_DIR"/} (npm ci)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    fi
+}

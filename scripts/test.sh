@@ -4,24 +4,31 @@
 #   2. C++ integration tests against a real Kafka broker (a test broker on its own ports and
 #      data folder, so a running `./pipeline up` stack is left alone)
 #   3. the parser fuzz target for a fixed time (clang + libFuzzer)
-#   4. the Flink job's tests (unit, operator harness, MiniCluster, restore)
-#   5. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
+#   4. the browser tracker's unit tests and size budget (Node's test runner)
+#   5. the Flink job's tests (unit, operator harness, MiniCluster, restore)
+#   6. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
 #      replayed through it, every ClickHouse object compared with an independent oracle; the job
 #      refusing to start without state and starting over; the local Flink runtime not exposed;
 #      then every Grafana panel query run on the ClickHouse it loaded, as the dashboards'
-#      read-only account; the storage tables are kept for stage 8
-#   6. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
+#      read-only account; the storage tables are kept for stage 9; then the browser tests (the
+#      demo shop in Debian's Chromium) on the same stack
+#   7. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
 #      while the gateway is killed (-9), the broker restarted, the broker killed (-9), the Flink
 #      runtime killed (-9), ClickHouse restarted, ClickHouse killed (-9); after each, every
 #      ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
-#   7. the docker compose file: parses, names every service, ports, shared build scripts
-#   8. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
+#   8. the docker compose file: parses, names every service, ports, shared build scripts
+#   9. modern ClickHouse: the migrations, the contract objects and every panel query on chDB
 #      (ClickHouse 26.x) against 18.16, on synthetic rows and on the end-to-end stage's rows
+#  10. Flink as a standalone cluster (1 JobManager, 2 TaskManagers): a parallelism above the raw
+#      partitions without idleness refused at start-up; the replay at parallelism 2; one replay
+#      through a rescale 1 -> 2, a TaskManager killed (-9) and a rescale 2 -> 1, each equal to the
+#      oracle; recovery times in $PIPELINE_HOME/test/cluster-results.jsonl
 # Ends with one line "N passed, N failed, N skipped" over all suites' test cases.
 #
-#   ./pipeline test [stage...]   stages: unit integration fuzz flink e2e chaos compose modern-clickhouse
-#                                (default: all)
+#   ./pipeline test [stage...]   stages: unit integration fuzz tracker flink e2e browser chaos compose
+#                                modern-clickhouse cluster (default: all; browser runs on the e2e
+#                                stage's stack when both run)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -32,11 +39,12 @@ mkdir -p "$TEST_HOME"
 : >"$REPORT"
 
 STAGES=("$@")
-ALL_STAGES=(unit integration fuzz flink e2e chaos compose modern-clickhouse)
+ALL_STAGES=(unit integration fuzz tracker flink e2e browser chaos compose modern-clickhouse cluster)
 ((${#STAGES[@]})) || STAGES=("${ALL_STAGES[@]}")
 for stage in "${STAGES[@]}"; do
     [[ " ${ALL_STAGES[*]} " == *" $stage "* ]] || die "unknown test stage '$stage'"
 done
+wants_stage() { [[ " ${STAGES[*]} " == *" $1 "* ]]; }
 
 passed=0
 failed=0
@@ -89,10 +97,13 @@ ctest_suite() {
 o=${TEST_PORT_OFFSET:-20000}
 T_KAFKA=$((9092 + o)) T_KAFKA_CONTROLLER=$((9093 + o)) T_CLICKHOUSE=$((8123 + o))
 T_CLICKHOUSE_TCP=$((9000 + o)) T_GATEWAY=$((8080 + o)) T_FLINK=$((8081 + o))
+# The browser tests load the shop from http://localhost:PORT and send to 127.0.0.1:PORT: a listed
+# origin other than the gateway's own.
 test_env() {
     env PIPELINE_HOME="$TEST_HOME" KAFKA_PORT=$T_KAFKA KAFKA_CONTROLLER_PORT=$T_KAFKA_CONTROLLER \
         KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_TCP_PORT=$T_CLICKHOUSE_TCP \
-        GATEWAY_PORT=$T_GATEWAY FLINK_REST_PORT=$T_FLINK CMAKE_PRESET=debug "$@"
+        GATEWAY_PORT=$T_GATEWAY FLINK_REST_PORT=$T_FLINK CMAKE_PRESET=debug \
+        GATEWAY_CORS_ORIGINS=http://localhost:$T_GATEWAY "$@"
 }
 test_kafka() { test_env "$ROOT_DIR/scripts/kafka.sh" "$@"; }
 stop_test_kafka() { test_kafka stop || true; }
@@ -140,7 +151,38 @@ stage_fuzz() {
     fi
 }
 
-# 4. The Flink job's tests (Maven Surefire; counts from its XML reports).
+# node_suite NAME LOG COMMAND...: a suite under Node's test runner (TAP), counted from its closing
+# "# pass N" / "# fail N" / "# skipped N" lines.
+node_suite() {
+    local name=$1 out=$2 pass fail skipped; shift 2
+    "$@" 2>&1 | tee "$out" || true
+    pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+    fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+    skipped=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$out" | tail -n 1)
+    if [[ -z $pass || -z $fail ]]; then record "$name" "${pass:-0}" 1; return; fi
+    record "$name" "$pass" "$fail" "${skipped:-0}"
+}
+
+# 4. The browser tracker: its unit tests (batching, backoff, queue bounds, with fake timers)
+#    and its size budget, on a fresh build.
+stage_tracker() {
+    log "testing the browser tracker (node --test)"
+    "$ROOT_DIR/scripts/build.sh" tracker
+    node_suite "tracker" "$TEST_HOME/tracker.log" node --test --test-reporter=tap "$ROOT_DIR"/tracker/test/*.test.js
+}
+
+# The demo shop in Debian's Chromium (playwright-core from npm drives it; no browser download)
+# against the running test stack. A screenshot of the shop goes to $TEST_HOME/browser/.
+run_browser_suite() {
+    log "browser tests: the demo shop in Chromium against the test stack"
+    npm_install "$ROOT_DIR/tests/browser"
+    node_suite "browser" "$TEST_HOME/browser.log" \
+        env GATEWAY_PORT=$T_GATEWAY CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        BROWSER_SCREENSHOT="$TEST_HOME/browser/demo-shop.png" \
+        node --test --test-concurrency=1 --test-reporter=tap "$ROOT_DIR/tests/browser/shop.test.js"
+}
+
+# 5. The Flink job's tests (Maven Surefire; counts from its XML reports).
 xml_attr() { local v; v=$(grep -o " $1=\"[0-9]*\"" <<<"$2" | grep -o '[0-9]*' || true); echo "${v:-0}"; }
 stage_flink() {
     log "running the Flink job's tests (Maven)"
@@ -159,7 +201,7 @@ stage_flink() {
     if ((runs == 0)); then record "flink job" 0 1; else record "flink job" $((runs - fails - skips)) "$fails" "$skips"; fi
 }
 
-# 5. End to end, on a fresh test stack started the way users start theirs; then every Grafana
+# 6. End to end, on a fresh test stack started the way users start theirs; then every Grafana
 #    panel query on the ClickHouse it loaded.
 stage_e2e() {
     log "end-to-end: starting the test stack"
@@ -180,6 +222,8 @@ stage_e2e() {
             ctest_suite "dashboard queries" dashboard
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE "$ROOT_DIR/tests/modern-clickhouse/dump-tables.sh" analytics "$E2E_TABLES" \
             || warn "could not keep the end-to-end tables for the modern-ClickHouse stage"
+        # Its events are of now, the replay's of 2017: the windows do not meet.
+        if wants_stage browser; then run_browser_suite; browser_done=1; fi
     else
         record "end-to-end" 0 1
     fi
@@ -188,7 +232,24 @@ stage_e2e() {
     trap - EXIT
 }
 
-# 6. Fault tolerance: the test (tests/chaos) starts a fresh test stack for each fault itself and
+# The browser tests alone: on a test stack of their own.
+browser_done=0
+stage_browser() {
+    ((browser_done)) && return 0
+    log "browser tests: starting the test stack"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    test_env "$ROOT_DIR/pipeline" down -v
+    if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
+        run_browser_suite
+    else
+        record "browser" 0 1
+    fi
+    stop_test_stack
+    trap - EXIT
+}
+
+# 7. Fault tolerance: the test (tests/chaos) starts a fresh test stack for each fault itself and
 #    breaks it through chaos-ctl.sh, bound here to the test stack's folder, ports and build.
 stage_chaos() {
     log "chaos: one fault per fresh test stack, each checked against the oracle"
@@ -208,17 +269,35 @@ stage_chaos() {
     trap - EXIT
 }
 
-# 7. The compose stack, as far as it can be checked without a Docker engine.
+# 8. The compose stack, as far as it can be checked without a Docker engine.
 stage_compose() {
     script_suite "compose checks" "$ROOT_DIR/tests/compose/check-compose.sh"
 }
 
-# 8. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
+# 9. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
 #    of its own on the test ports, so it runs after the test stack is down), row for row.
-E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 8
+E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 9
 stage_modern-clickhouse() {
     script_suite "modern clickhouse" test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" \
         E2E_TABLES="$E2E_TABLES" "$ROOT_DIR/tests/modern-clickhouse/run.sh"
+}
+
+# 10. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and
+#    rescales the test stack through the chaos test's control script, here with FLINK_TASKMANAGERS=2.
+stage_cluster() {
+    log "cluster: Flink as a standalone cluster (1 JobManager, 2 TaskManagers) on the test stack"
+    local results="$TEST_HOME/cluster-results.jsonl"
+    trap stop_test_stack EXIT
+    stop_test_stack
+    rm -f "$results"
+    write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
+    FLINK_TASKMANAGERS=2 CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
+        KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA ctest_suite "flink cluster" cluster
+    echo "== Flink cluster rounds (seconds from the fault or the start of the replay; $results) =="
+    "$TEST_HOME/chaos-ctl.sh" report "$results"
+    "$TEST_HOME/chaos-ctl.sh" down || true
+    trap - EXIT
 }
 
 "$ROOT_DIR/scripts/install-deps.sh" all

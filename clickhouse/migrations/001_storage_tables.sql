@@ -109,3 +109,18 @@ CREATE TABLE IF NOT EXISTS analytics.late_events_store (
 ) ENGINE = ReplacingMergeTree
 PARTITION BY toYYYYMM(ts)
 ORDER BY event_id;
+
+-- Records the Kafka engine could not parse, one row per topic, partition and offset (a record read
+-- again after a crash counts once), with the parser's error and the record as it came. Filled where
+-- the server can route them (004, ClickHouse 21.6 and later); on 18.16 it stays empty, since that
+-- version skips such a record without a trace (clickhouse/README.md).
+CREATE TABLE IF NOT EXISTS analytics.ingest_errors_store (
+    received_at DateTime('UTC'),
+    topic String,
+    kafka_partition UInt64,
+    kafka_offset UInt64,
+    error String,
+    raw_message String
+) ENGINE = ReplacingMergeTree
+PARTITION BY toYYYYMM(received_at)
+ORDER BY (topic, kafka_partition, kafka_offset);

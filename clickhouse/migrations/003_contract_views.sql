@@ -81,3 +81,7 @@ FROM analytics.dead_letters_store FINAL;
 CREATE VIEW IF NOT EXISTS analytics.late_events AS
 SELECT event_id, user_id, type, page, ts_ms, ts, session_id, watermark_ms
 FROM analytics.late_events_store FINAL;
+
+CREATE VIEW IF NOT EXISTS analytics.ingest_errors AS
+SELECT received_at, topic, kafka_partition, kafka_offset, error, raw_message
+FROM analytics.ingest_errors_store FINAL;

@@ -1,13 +1,16 @@
 // libFuzzer target: parse_message must never crash, leak or read out of bounds, and its
 // result must be self-consistent, whatever bytes a client sends; the fast path for plain
-// batches must give the DOM path's answer.
+// batches must give the DOM path's answer; the same bytes as an HTTP body (NDJSON, text/plain)
+// must give, line by line, what each line gives as a message.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "common/http_body.hpp"
 #include "common/json_writer.hpp"
 #include "common/message_parser.hpp"
 
@@ -39,6 +42,85 @@ bool same_event(const pipeline::Event& a, const pipeline::Event& b) {
         }
     }
     return true;
+}
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The same input as an HTTP body (POST /v1/events). NDJSON: every non-blank line is one entry
+// with its own index, and a line gives exactly what it gives alone as a message (unless it is
+// an array, which a line may not be). text/plain is JSON for a body starting with '[', else
+// NDJSON. `padded` has the padding after `size` bytes.
+void check_http_body(const std::string& padded, std::size_t size, const pipeline::Limits& limits,
+                     std::int64_t now) {
+    const std::string_view body(padded.data(), size);
+    static pipeline::MessageParser parser;
+    static pipeline::MessageParser line_parser;
+    pipeline::EventRecords ndjson;
+    pipeline::parse_body_records_padded(parser, body, pipeline::BodyFormat::ndjson, limits, now,
+                                        ndjson);
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start <= size;) {
+        auto end = body.find('\n', start);
+        if (end == std::string_view::npos) end = size;
+        auto line = body.substr(start, end - start);
+        while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+        while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+        if (!line.empty()) lines.push_back(line);
+        start = end + 1;
+    }
+    if (lines.size() > limits.max_events_per_message) {
+        if (!ndjson.accepted.empty() || ndjson.rejected.size() != 1 ||
+            ndjson.rejected[0].reason != pipeline::RejectReason::too_many_events) {
+            std::abort();
+        }
+        return;
+    }
+    std::size_t accepted = 0;
+    std::size_t rejected = 0;
+    pipeline::EventRecords alone;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const int index = static_cast<int>(i);
+        if (lines[i].front() == '[') {
+            const auto& r = ndjson.rejected.at(rejected++);
+            if (r.index != index || r.reason != pipeline::RejectReason::not_an_object) std::abort();
+            continue;
+        }
+        std::string line(lines[i]);
+        line.append(pipeline::kParsePaddingBytes, '\0');
+        line_parser.parse_records_padded(std::string_view(line.data(), lines[i].size()), limits,
+                                         now, alone);
+        for (const auto& want : alone.accepted) {
+            if (accepted >= ndjson.accepted.size()) std::abort();
+            const auto& got = ndjson.accepted[accepted++];
+            if (got.index != index || ndjson.key(got) != alone.key(want) ||
+                ndjson.value(got) != alone.value(want)) {
+                std::abort();
+            }
+        }
+        for (const auto& want : alone.rejected) {
+            if (rejected >= ndjson.rejected.size()) std::abort();
+            const auto& got = ndjson.rejected[rejected++];
+            if (got.index != index || got.reason != want.reason || got.raw != want.raw) std::abort();
+        }
+    }
+    if (accepted != ndjson.accepted.size() || rejected != ndjson.rejected.size()) std::abort();
+
+    // text/plain picks one of the two readings.
+    pipeline::EventRecords sniffed;
+    pipeline::parse_body_records_padded(parser, body, pipeline::BodyFormat::sniffed, limits, now,
+                                        sniffed);
+    std::size_t first = 0;
+    while (first < size && is_space(body[first])) ++first;
+    pipeline::EventRecords expected;
+    if (first < size && body[first] == '[') {
+        parser.parse_records_padded(body, limits, now, expected);
+    } else {
+        expected = ndjson;
+    }
+    if (sniffed.data != expected.data || sniffed.accepted.size() != expected.accepted.size() ||
+        sniffed.rejected.size() != expected.rejected.size()) {
+        std::abort();
+    }
 }
 
 }  // namespace
@@ -120,5 +202,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (r.index < -1) std::abort();
         if (pipeline::to_string(r.reason).empty()) std::abort();
     }
+    check_http_body(padded, size, limits, kNow);
     return 0;
 }

@@ -9,10 +9,11 @@
 
 namespace gateway {
 
-void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
-                     const std::vector<AckRejection>& rejected) {
-    fmt::format_to(std::back_inserter(out), R"({{"ack":{},"accepted":{},"rejected":[)", n,
-                   accepted);
+namespace {
+// "accepted":A,"rejected":[...]}
+void append_outcome(std::string& out, std::size_t accepted,
+                    const std::vector<AckRejection>& rejected) {
+    fmt::format_to(std::back_inserter(out), R"("accepted":{},"rejected":[)", accepted);
     bool first = true;
     for (const auto& r : rejected) {
         if (!first) out.push_back(',');
@@ -22,6 +23,30 @@ void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
         out.push_back('}');
     }
     out += "]}";
+}
+}  // namespace
+
+void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
+                     const std::vector<AckRejection>& rejected) {
+    fmt::format_to(std::back_inserter(out), R"({{"ack":{},)", n);
+    append_outcome(out, accepted, rejected);
+}
+
+void append_ingest_result_json(std::string& out, std::size_t accepted,
+                               const std::vector<AckRejection>& rejected, std::string_view error) {
+    out.push_back('{');
+    if (!error.empty()) {
+        out += R"("error":)";
+        pipeline::append_json_string(out, error);
+        out.push_back(',');
+    }
+    append_outcome(out, accepted, rejected);
+}
+
+void append_error_json(std::string& out, std::string_view reason) {
+    out += R"({"error":)";
+    pipeline::append_json_string(out, reason);
+    out.push_back('}');
 }
 
 void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,

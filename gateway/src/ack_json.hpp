@@ -1,6 +1,6 @@
 #pragma once
-// The two JSON documents the gateway writes itself: the per-message acknowledgement sent
-// to the client and the dead-letter record sent to Kafka.
+// The JSON documents the gateway writes itself: the per-message acknowledgement sent to a
+// WebSocket client, the answers to HTTP posts, and the dead-letter record sent to Kafka.
 
 #include <atomic>
 #include <cstddef>
@@ -22,6 +22,15 @@ struct AckRejection {
 // {"ack":N,"accepted":A,"rejected":[{"index":I,"reason":"..."}]}
 void append_ack_json(std::string& out, std::uint64_t n, std::size_t accepted,
                      const std::vector<AckRejection>& rejected);
+
+// The answer to an HTTP POST /v1/events: {"accepted":A,"rejected":[{"index":I,"reason":"..."}]}.
+// With `error` (a whole-body rejection answered 400) it starts with "error":"<reason>",.
+void append_ingest_result_json(std::string& out, std::size_t accepted,
+                               const std::vector<AckRejection>& rejected,
+                               std::string_view error = {});
+
+// {"error":"<reason>"}: an HTTP request refused before its body was read.
+void append_error_json(std::string& out, std::string_view reason);
 
 // {"received_at_ms":..,"reason":"..","payload":"<raw text>","source":"gateway","id":".."}
 void append_dead_letter_json(std::string& out, std::int64_t received_at_ms,

@@ -20,21 +20,35 @@ void BackpressureGate::remove(std::int64_t records) noexcept {
     metrics_.kafka_inflight_records.store(now, std::memory_order_relaxed);
 }
 
+bool BackpressureGate::closed_or_closing_locked() {
+    if (shut_open_) return false;
+    if (!closed_.load(std::memory_order_relaxed)) {
+        if (in_flight_.load(std::memory_order_relaxed) < high_water_) return false;
+        closed_.store(true, std::memory_order_release);
+        metrics_.backpressure_active.store(1, std::memory_order_relaxed);
+    }
+    metrics_.backpressure_pauses.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
 bool BackpressureGate::try_pass(Waiter waiter) {
     if (!closed_.load(std::memory_order_acquire) &&
         in_flight_.load(std::memory_order_relaxed) < high_water_) {
         return true;
     }
     std::lock_guard lock(mutex_);
-    if (shut_open_) return true;
-    if (!closed_.load(std::memory_order_relaxed)) {
-        if (in_flight_.load(std::memory_order_relaxed) < high_water_) return true;
-        closed_.store(true, std::memory_order_release);
-        metrics_.backpressure_active.store(1, std::memory_order_relaxed);
-    }
-    metrics_.backpressure_pauses.fetch_add(1, std::memory_order_relaxed);
+    if (!closed_or_closing_locked()) return true;
     waiters_.push_back(std::move(waiter));
     return false;
+}
+
+bool BackpressureGate::admits() {
+    if (!closed_.load(std::memory_order_acquire) &&
+        in_flight_.load(std::memory_order_relaxed) < high_water_) {
+        return true;
+    }
+    std::lock_guard lock(mutex_);
+    return !closed_or_closing_locked();
 }
 
 void BackpressureGate::maybe_open() {

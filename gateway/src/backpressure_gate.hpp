@@ -33,6 +33,10 @@ public:
     // thread that opens the gate) when it opens again.
     bool try_pass(Waiter waiter);
 
+    // The same check without a waiter (an HTTP post is told to come back instead of being
+    // held): true to go on; false when the gate is, or now becomes, closed.
+    bool admits();
+
     // Opens the gate when the count is at or below the low-water mark. Called periodically
     // (the Kafka poll thread), so a closed gate never stays closed once the queue drained.
     void maybe_open();
@@ -44,6 +48,10 @@ public:
     std::size_t waiting() const;
 
 private:
+    // With mutex_ held: false when the caller may pass; else closes the gate at the high-water
+    // mark (if it was open) and counts the pause.
+    bool closed_or_closing_locked();
+
     const std::int64_t high_water_;
     const std::int64_t low_water_;
     Metrics& metrics_;

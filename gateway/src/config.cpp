@@ -95,6 +95,8 @@ void Config::validate() const {
             "GATEWAY_HEARTBEAT_INTERVAL_MS must be 0 (none) or in 100..60000");
     require(max_discard_bytes >= max_message_bytes,
             "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");
+    require(retry_after_s >= 1 && retry_after_s <= 3600,
+            "GATEWAY_RETRY_AFTER_S must be in 1..3600");
     require(sink == "kafka" || sink == "noop", "GATEWAY_SINK must be kafka or noop");
     require(parse == "on" || parse == "off", "GATEWAY_PARSE must be on or off");
     // Without parsing there are no events to write: only the no-op sink can take that.
@@ -113,14 +115,18 @@ std::string Config::describe() const {
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
         "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
         "max_discard_bytes={} max_memory_bytes={} heartbeat_interval_ms={} "
-        "reconnect_grace_ms={} heartbeat_linger_ms={} sink={} parse={}",
+        "reconnect_grace_ms={} heartbeat_linger_ms={} cors_origins={} tracker_dir={} shop_dir={} "
+        "retry_after_s={} sink={} parse={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
         shutdown_timeout_ms, health_interval_ms, kafka_message_timeout_ms, kafka_linger_ms,
         kafka_batch_bytes, kafka_compression, handshake_timeout_ms, idle_timeout_ms,
         write_timeout_ms, max_discard_bytes, max_memory_bytes, heartbeat_interval_ms,
-        reconnect_grace_ms, heartbeat_linger_ms, sink, parse);
+        reconnect_grace_ms, heartbeat_linger_ms,
+        cors_origins.empty() ? "(same origin only)" : cors_origins,
+        tracker_dir.empty() ? "(none)" : tracker_dir, shop_dir.empty() ? "(none)" : shop_dir,
+        retry_after_s, sink, parse);
 }
 
 Config config_from_env(const EnvLookup& env) {
@@ -154,6 +160,10 @@ Config config_from_env(const EnvLookup& env) {
     read_number(env, "GATEWAY_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms);
     read_number(env, "GATEWAY_RECONNECT_GRACE_MS", c.reconnect_grace_ms);
     read_number(env, "GATEWAY_HEARTBEAT_LINGER_MS", c.heartbeat_linger_ms);
+    read_string(env, "GATEWAY_CORS_ORIGINS", c.cors_origins);
+    read_string(env, "GATEWAY_TRACKER_DIR", c.tracker_dir);
+    read_string(env, "GATEWAY_SHOP_DIR", c.shop_dir);
+    read_number(env, "GATEWAY_RETRY_AFTER_S", c.retry_after_s);
     read_string(env, "GATEWAY_SINK", c.sink);
     read_string(env, "GATEWAY_PARSE", c.parse);
     return c;
@@ -183,7 +193,7 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
                    "topic of rejected events [DEADLETTER_TOPIC]")
         ->capture_default_str();
     app.add_option("--max-message-bytes", c.max_message_bytes,
-                   "largest WebSocket message [GATEWAY_MAX_MESSAGE_BYTES]")
+                   "largest WebSocket message or HTTP body [GATEWAY_MAX_MESSAGE_BYTES]")
         ->capture_default_str();
     app.add_option("--max-events-per-message", c.max_events_per_message,
                    "largest batch [GATEWAY_MAX_EVENTS_PER_MESSAGE]")
@@ -252,6 +262,16 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
     app.add_option("--heartbeat-linger-ms", c.heartbeat_linger_ms,
                    "heartbeats stop this long after the last accepted event, 0 = never "
                    "[GATEWAY_HEARTBEAT_LINGER_MS]")
+        ->capture_default_str();
+    app.add_option("--cors-origins", c.cors_origins,
+                   "origins allowed to send events from a browser, comma-separated, * = any "
+                   "[GATEWAY_CORS_ORIGINS]");
+    app.add_option("--tracker-dir", c.tracker_dir,
+                   "folder with the built tracker, served at /tracker.js [GATEWAY_TRACKER_DIR]");
+    app.add_option("--shop-dir", c.shop_dir,
+                   "folder of static files served at /shop/ [GATEWAY_SHOP_DIR]");
+    app.add_option("--retry-after-s", c.retry_after_s,
+                   "Retry-After of HTTP 429 and 503 answers [GATEWAY_RETRY_AFTER_S]")
         ->capture_default_str();
     app.add_option("--sink", c.sink, "BENCHMARKS ONLY: kafka or noop [GATEWAY_SINK]")
         ->capture_default_str();

@@ -53,6 +53,12 @@ struct Config {
     unsigned write_timeout_ms = 30000;      // GATEWAY_WRITE_TIMEOUT_MS: one ack/close write
     std::size_t max_discard_bytes = 16 * 1024 * 1024;  // GATEWAY_MAX_DISCARD_BYTES
 
+    // Browsers (gateway/README.md, "HTTP and browsers").
+    std::string cors_origins;  // GATEWAY_CORS_ORIGINS: comma-separated origins, "*" = any
+    std::string tracker_dir;   // GATEWAY_TRACKER_DIR: tracker.js/.mjs served at /tracker.js
+    std::string shop_dir;      // GATEWAY_SHOP_DIR: static files served at /shop/ (the demo)
+    unsigned retry_after_s = 1;  // GATEWAY_RETRY_AFTER_S: Retry-After of 429 and 503
+
     // Benchmarks only (a loud warning at start-up when not the defaults).
     std::string sink = "kafka";  // GATEWAY_SINK: kafka | noop
     std::string parse = "on";    // GATEWAY_PARSE: on | off (off needs GATEWAY_SINK=noop)

@@ -1,6 +1,8 @@
 #pragma once
 // What every session needs, owned by the Server and shared by reference.
 
+#include <atomic>
+
 #include "common/message_parser.hpp"
 #include "config.hpp"
 
@@ -12,6 +14,8 @@ class DeadLetterIds;
 class MessageSlots;
 class EventSink;
 class SessionRegistry;
+class CorsPolicy;
+class StaticFiles;
 
 struct GatewayContext {
     const Config& config;
@@ -22,6 +26,10 @@ struct GatewayContext {
     SessionRegistry& sessions;
     DeadLetterIds& dead_letter_ids;
     MessageSlots& message_slots;
+    const CorsPolicy& cors;
+    const StaticFiles& files;
+    // Set when shutdown begins: HTTP posts are answered 503 from then on.
+    std::atomic<bool> stopping{false};
 };
 
 }  // namespace gateway

@@ -63,13 +63,21 @@ std::string Metrics::render_prometheus() const {
     metric(out, "gateway_connections_refused_total", "counter",
            "WebSocket upgrades refused (GATEWAY_MAX_CONNECTIONS reached).", connections_refused);
     metric(out, "gateway_auth_failures_total", "counter",
-           "WebSocket upgrades refused with 401 (missing or wrong token).", auth_failures);
+           "WebSocket upgrades and HTTP posts refused with 401 (missing or wrong token).", auth_failures);
     metric(out, "gateway_http_requests_total", "counter", "Plain HTTP requests served.",
            http_requests);
+    metric(out, "gateway_http_ingest_requests_total", "counter",
+           "HTTP POST /v1/events requests.", http_ingest_requests);
+    metric(out, "gateway_http_backpressure_refusals_total", "counter",
+           "HTTP posts answered 429 while Kafka was behind (GATEWAY_QUEUE_HIGH_WATER).",
+           backpressure_refusals);
+    metric(out, "gateway_origin_refusals_total", "counter",
+           "Browser requests refused with 403: origin not in GATEWAY_CORS_ORIGINS.",
+           origin_refusals);
     metric(out, "gateway_messages_received_total", "counter", "WebSocket messages received.",
            messages_received);
     metric(out, "gateway_bytes_received_total", "counter",
-           "WebSocket payload bytes received.", bytes_received);
+           "WebSocket payload and HTTP body bytes received.", bytes_received);
     metric(out, "gateway_acks_sent_total", "counter", "Acknowledgements sent.", acks_sent);
     metric(out, "gateway_events_accepted_total", "counter",
            "Valid events handed to the Kafka producer.", events_accepted);

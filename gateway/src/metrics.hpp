@@ -32,6 +32,9 @@ struct Metrics {
     std::atomic<std::uint64_t> connections_refused{0};  // over GATEWAY_MAX_CONNECTIONS
     std::atomic<std::uint64_t> auth_failures{0};
     std::atomic<std::uint64_t> http_requests{0};
+    std::atomic<std::uint64_t> http_ingest_requests{0};   // POST /v1/events
+    std::atomic<std::uint64_t> backpressure_refusals{0};  // POSTs answered 429
+    std::atomic<std::uint64_t> origin_refusals{0};        // origin not in GATEWAY_CORS_ORIGINS
     std::atomic<std::uint64_t> messages_received{0};
     std::atomic<std::uint64_t> bytes_received{0};
     std::atomic<std::uint64_t> acks_sent{0};

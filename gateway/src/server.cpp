@@ -18,6 +18,7 @@
 
 #include "ack_json.hpp"
 #include "backpressure_gate.hpp"
+#include "cors.hpp"
 #include "gateway_context.hpp"
 #include "kafka_producer.hpp"
 #include "listener.hpp"
@@ -25,6 +26,7 @@
 #include "noop_sink.hpp"
 #include "metrics.hpp"
 #include "session_registry.hpp"
+#include "static_files.hpp"
 
 namespace gateway {
 
@@ -61,6 +63,8 @@ struct Server::Impl {
     SessionRegistry sessions;
     DeadLetterIds dead_letter_ids;
     MessageSlots message_slots;
+    CorsPolicy cors;
+    StaticFiles files;
     GatewayContext ctx;
     // One io_context shared by all threads, every connection on its own strand (Beast's
     // multi-threaded examples): the OS balances load across threads, a slow message on one
@@ -103,9 +107,11 @@ struct Server::Impl {
                              cv.notify_all();
                          })),
           message_slots(config.message_slots()),
+          cors(config.cors_origins),
+          files(config.tracker_dir, config.shop_dir),
           ctx{config,
               pipeline::Limits{config.max_message_bytes, config.max_events_per_message},
-              metrics, gate, *sink, sessions, dead_letter_ids, message_slots},
+              metrics, gate, *sink, sessions, dead_letter_ids, message_slots, cors, files},
           ioc(static_cast<int>(config.threads)),
           signals(ioc, SIGINT, SIGTERM),
           stats_timer(ioc),
@@ -178,6 +184,7 @@ struct Server::Impl {
         const auto timeout = std::chrono::milliseconds(config.shutdown_timeout_ms);
         spdlog::info("shutdown begin connections={} inflight={}", metrics.connections_open.load(),
                      gate.in_flight());
+        ctx.stopping.store(true, std::memory_order_relaxed);
         // From here on nothing is quiet: no more heartbeats.
         heartbeats_stopped.store(true);
         net::dispatch(heartbeat_strand, [this] { heartbeat_timer.cancel(); });

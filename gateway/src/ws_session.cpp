@@ -16,13 +16,12 @@
 
 #include "ack_json.hpp"
 #include "backpressure_gate.hpp"
-#include "common/json_writer.hpp"
 #include "common/message_parser.hpp"
-#include "delivery_tracker.hpp"
 #include "gateway_context.hpp"
 #include "message_slots.hpp"
 #include "event_sink.hpp"
 #include "metrics.hpp"
+#include "pending_message.hpp"
 #include "rate_limited_log.hpp"
 #include "session_registry.hpp"
 
@@ -39,8 +38,6 @@ namespace {
 constexpr std::size_t kReadChunk = 64 * 1024;
 // A buffer grown by one large message is given back when it is above this.
 constexpr std::size_t kKeepBufferCapacity = 256 * 1024;
-// The same for the records of one message (their JSON is kept in a buffer of the above).
-constexpr std::size_t kKeepRecords = 4096;
 // produce() said QUEUE_FULL: try again after this long (the socket is not read meanwhile).
 constexpr auto kProduceRetryDelay = std::chrono::milliseconds(20);
 
@@ -157,8 +154,8 @@ private:
     bool at_message_start() const { return message_bytes_ == 0 && !discarding_; }
 
     void do_read() {
-        if (reading_ || peer_gone_ || close_requested_ || producing_ || waiting_for_gate_ ||
-            waiting_for_slot_) {
+        if (reading_ || peer_gone_ || close_requested_ || pending_.producing() ||
+            waiting_for_gate_ || waiting_for_slot_) {
             return;
         }
         if (at_message_start()) {
@@ -221,7 +218,7 @@ private:
     // Gives the slot back with the memory its message grew (the buffers are empty by now).
     void release_slot() {
         buffer_.shrink_to_fit();
-        if (!producing_) pending_ = {};
+        if (!pending_.producing()) pending_ = {};
         has_slot_ = false;
         ctx_.metrics.message_slots_in_use.fetch_sub(1, std::memory_order_relaxed);
         ctx_.message_slots.release();
@@ -271,12 +268,13 @@ private:
         // The records are written into the session's own buffers (reused from message to
         // message), so nothing is allocated per event and a QUEUE_FULL retry still has them
         // after this thread's parser has moved on to other connections' messages.
-        pending_.clear();
+        auto& records = pending_.records();
+        records.clear();
         // GATEWAY_PARSE=off (benchmarks): the message counts as one accepted event, unread.
         std::size_t unparsed_accepted = 0;
         if (discarding_) {
             // A binary message keeps no payload (it need not be text the dead letter can hold).
-            pending_.rejected.push_back(pipeline::RejectedEntry{
+            records.rejected.push_back(pipeline::RejectedEntry{
                 -1, discard_reason_, std::move(too_large_prefix_)});
             too_large_prefix_.clear();
         } else if (!ctx_.config.parse_enabled()) {
@@ -290,7 +288,7 @@ private:
             const auto data = buffer_.data();
             pipeline::parse_records_padded(
                 std::string_view(static_cast<const char*>(data.data()), size), ctx_.limits,
-                received_at, pending_);
+                received_at, records);
         }
         buffer_.clear();
         if (buffer_.capacity() > kKeepBufferCapacity) buffer_.shrink_to_fit();
@@ -299,19 +297,12 @@ private:
 
         AckSlot slot;
         slot.n = n;
-        slot.accepted = pending_.accepted.size() + unparsed_accepted;
-        slot.rejected.reserve(pending_.rejected.size());
-        for (const auto& r : pending_.rejected) {
-            slot.rejected.push_back(AckRejection{r.index, r.reason});
-            ctx_.metrics.count_reject(r.reason);
-        }
-        ctx_.metrics.events_accepted.fetch_add(slot.accepted, std::memory_order_relaxed);
+        slot.accepted = records.accepted.size() + unparsed_accepted;
+        slot.rejected = pending_.rejections();
+        ctx_.metrics.events_accepted.fetch_add(unparsed_accepted, std::memory_order_relaxed);
         acks_.push_back(std::move(slot));
 
-        pending_received_at_ = received_at;
-        next_record_ = 0;
-        producing_ = true;
-        tracker_ = DeliveryTracker::create([self = shared_from_this(), n](bool ok) {
+        pending_.start(received_at, ctx_.metrics, [self = shared_from_this(), n](bool ok) {
             net::post(self->ws_.get_executor(), [self, n, ok] { self->on_delivered(n, ok); });
         });
         do_produce();
@@ -319,25 +310,8 @@ private:
 
     // Produces the pending message's records; on QUEUE_FULL waits and retries (never drops).
     void do_produce() {
-        const std::size_t accepted = pending_.accepted.size();
-        const std::size_t total = accepted + pending_.rejected.size();
-        while (next_record_ < total) {
-            if (next_record_ < accepted) {
-                next_record_ += ctx_.sink.produce_events(pending_, next_record_, tracker_);
-                if (next_record_ < accepted) return retry_produce_later();  // QUEUE_FULL
-                continue;
-            }
-            const auto& r = pending_.rejected[next_record_ - accepted];
-            scratch_.clear();
-            append_dead_letter_json(scratch_, pending_received_at_, pipeline::to_string(r.reason),
-                                    r.raw, ctx_.dead_letter_ids.next());
-            // Dead letters are best effort: they neither hold up nor fail the ack.
-            if (ctx_.sink.produce_dead_letter(scratch_, nullptr) == ProduceStatus::queue_full) {
-                return retry_produce_later();
-            }
-            ++next_record_;
-        }
-        finish_message(true);
+        if (!pending_.produce(ctx_.sink, ctx_.dead_letter_ids)) return retry_produce_later();
+        if (has_slot_) release_slot();
         do_read();
     }
 
@@ -348,27 +322,16 @@ private:
     }
 
     void on_retry(beast::error_code ec) {
-        if (ec || !producing_) return;  // cancelled: abandon_message already ran
+        if (ec || !pending_.producing()) return;  // cancelled: abandon_message already ran
         do_produce();
     }
 
-    // Ends the producing state; not ok = the rest of the message was never produced.
-    void finish_message(bool ok) {
-        producing_ = false;
-        if (pending_.data.capacity() > kKeepBufferCapacity ||
-            pending_.accepted.capacity() > kKeepRecords) {
-            pending_ = {};  // give back what one large message grew
-        } else {
-            pending_.clear();
-        }
-        if (tracker_) std::exchange(tracker_, nullptr)->release(ok);
-        if (has_slot_) release_slot();
-    }
-
+    // Not ok: the rest of the message is never produced.
     void abandon_message() {
-        if (!producing_) return;
+        if (!pending_.producing()) return;
         retry_timer_.cancel();
-        finish_message(false);
+        pending_.abandon();
+        if (has_slot_) release_slot();
     }
 
     void on_delivered(std::uint64_t n, bool ok) {
@@ -498,12 +461,7 @@ private:
     std::uint64_t messages_ = 0;
 
     // Producing the current message.
-    bool producing_ = false;
-    pipeline::EventRecords pending_;  // the current message's records (buffers reused)
-    std::int64_t pending_received_at_ = 0;
-    std::size_t next_record_ = 0;
-    DeliveryTracker* tracker_ = nullptr;
-    std::string scratch_;  // a dead letter's JSON
+    PendingMessage pending_;
 
     // Acknowledging.
     std::deque<AckSlot> acks_;

@@ -27,6 +27,18 @@ TEST(AckJson, WholeMessageRejection) {
     EXPECT_EQ(out, R"({"ack":7,"accepted":0,"rejected":[{"index":-1,"reason":"message_too_large"}]})");
 }
 
+TEST(IngestJson, AnswersAndErrors) {
+    std::string out;
+    append_ingest_result_json(out, 2, {{1, RejectReason::invalid_type}});
+    EXPECT_EQ(out, R"({"accepted":2,"rejected":[{"index":1,"reason":"invalid_field:type"}]})");
+    out.clear();
+    append_ingest_result_json(out, 0, {{-1, RejectReason::invalid_json}}, "invalid_json");
+    EXPECT_EQ(out, R"({"error":"invalid_json","accepted":0,"rejected":[{"index":-1,"reason":"invalid_json"}]})");
+    out.clear();
+    append_error_json(out, "unauthorized");
+    EXPECT_EQ(out, R"({"error":"unauthorized"})");
+}
+
 TEST(DeadLetterJson, EscapesThePayload) {
     std::string out;
     append_dead_letter_json(out, 1700000000123, "invalid_json", "{\"a\":\n", "gateway-1-2");

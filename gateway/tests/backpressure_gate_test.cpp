@@ -42,6 +42,28 @@ TEST(BackpressureGate, ClosesAtHighWaterAndOpensAtLowWater) {
     EXPECT_EQ(metrics.kafka_inflight_records.load(), 5);
 }
 
+// HTTP posts ask without waiting: the same closing and hysteresis, nobody registered.
+TEST(BackpressureGate, AdmitsWithoutAWaiter) {
+    Metrics metrics;
+    BackpressureGate gate(10, 5, metrics);
+    gate.add(9);
+    EXPECT_TRUE(gate.admits());
+    gate.add(1);
+    EXPECT_FALSE(gate.admits());
+    EXPECT_TRUE(gate.closed());
+    EXPECT_EQ(metrics.backpressure_active.load(), 1);
+    EXPECT_EQ(gate.waiting(), 0u);
+    gate.remove(4);
+    gate.maybe_open();
+    EXPECT_FALSE(gate.admits());  // above the low-water mark
+    gate.remove(1);
+    gate.maybe_open();
+    EXPECT_TRUE(gate.admits());
+    gate.add(5);
+    gate.open_for_good();
+    EXPECT_TRUE(gate.admits());
+}
+
 TEST(BackpressureGate, OpenForGoodWakesEveryoneAndStaysOpen) {
     Metrics metrics;
     BackpressureGate gate(2, 1, metrics);

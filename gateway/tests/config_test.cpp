@@ -117,6 +117,24 @@ TEST(Config, ClientTimeoutsAndBenchModes) {
     EXPECT_NE(c.describe().find("sink=noop parse=off"), std::string::npos);
 }
 
+TEST(Config, BrowserSettingsFromEnv) {
+    Config c = config_from_env(env_of({
+        {"GATEWAY_CORS_ORIGINS", "http://a.example,http://b.example"},
+        {"GATEWAY_TRACKER_DIR", "/srv/tracker"},
+        {"GATEWAY_SHOP_DIR", "/srv/shop"},
+        {"GATEWAY_RETRY_AFTER_S", "7"},
+    }));
+    c.resolve();
+    EXPECT_NO_THROW(c.validate());
+    EXPECT_EQ(c.cors_origins, "http://a.example,http://b.example");
+    EXPECT_EQ(c.tracker_dir, "/srv/tracker");
+    EXPECT_EQ(c.shop_dir, "/srv/shop");
+    EXPECT_EQ(c.retry_after_s, 7u);
+    EXPECT_NE(c.describe().find("cors_origins=http://a.example,http://b.example"), std::string::npos);
+    c.retry_after_s = 0;
+    EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
 TEST(Config, RejectsNonNumbers) {
     for (const char* bad : {"abc", "12x", "", "-1", "99999999999999999999999"}) {
         EXPECT_THROW(config_from_env(env_of({{"GATEWAY_MAX_CONNECTIONS", bad}})),

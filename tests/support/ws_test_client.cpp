@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "run_until.hpp"
+
 namespace test_support {
 
 namespace beast = boost::beast;
@@ -14,24 +16,6 @@ namespace http = beast::http;
 namespace net = boost::asio;
 namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
-
-namespace {
-
-// Runs `ioc` until `done` or the timeout.
-template <typename Done>
-bool run_until(net::io_context& ioc, Done done, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    ioc.restart();
-    while (!done()) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return false;
-        ioc.run_one_for(deadline - now);
-        if (ioc.stopped()) ioc.restart();
-    }
-    return true;
-}
-
-}  // namespace
 
 std::optional<HttpResult> http_get(std::uint16_t port, std::string_view target,
                                    std::chrono::milliseconds timeout) {

@@ -10,9 +10,12 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <regex>
 #include <string>
 #include <vector>
 
+#include "common/json_writer.hpp"
+#include "common/message_parser.hpp"
 #include "gateway_process.hpp"
 #include "kafka_test_client.hpp"
 
@@ -38,6 +41,20 @@ inline std::string batch(const std::vector<std::string>& events) {
     std::string s = "[";
     for (std::size_t i = 0; i < events.size(); ++i) s += (i ? "," : "") + events[i];
     return s + "]";
+}
+
+// The canonical JSON the gateway writes for an event, with the received_at_ms the record
+// carries (it is the gateway's clock).
+inline std::string canonical_with_received_at(const std::string& client_json,
+                                              const std::string& record) {
+    static const std::regex received(R"("received_at_ms":(\d+)\}$)");
+    std::smatch m;
+    if (!std::regex_search(record, m, received)) return "(no received_at_ms)";
+    const auto parsed = pipeline::parse_message(client_json, pipeline::Limits{}, now_ms());
+    if (parsed.accepted.size() != 1) return "(client event invalid)";
+    std::string out;
+    pipeline::append_event_json(out, parsed.accepted[0].event, std::stoll(m[1].str()));
+    return out;
 }
 
 inline std::string unique_name(const std::string& prefix) {

@@ -28,18 +28,6 @@ using test_support::WsTestClient;
 
 namespace {
 
-// The canonical JSON the gateway writes for an event, with the received_at_ms the record
-// carries (it is the gateway's clock).
-std::string canonical_with_received_at(const std::string& client_json, const std::string& record) {
-    static const std::regex received(R"("received_at_ms":(\d+)\}$)");
-    std::smatch m;
-    if (!std::regex_search(record, m, received)) return "(no received_at_ms)";
-    const auto parsed = pipeline::parse_message(client_json, pipeline::Limits{}, now_ms());
-    if (parsed.accepted.size() != 1) return "(client event invalid)";
-    std::string out;
-    pipeline::append_event_json(out, parsed.accepted[0].event, std::stoll(m[1].str()));
-    return out;
-}
 
 TEST_F(GatewayIT, EventsComeOutOfTheRawTopicExactly) {
     start_gateway();

@@ -3,6 +3,7 @@ package io.github.pipeline.analytics;
 import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.sinks.KafkaOutputSinks;
 import io.github.pipeline.analytics.sources.KafkaEventSource;
+import io.github.pipeline.analytics.sources.RawTopicParallelism;
 import io.github.pipeline.analytics.sources.StartWithoutState;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -23,6 +24,7 @@ public final class AnalyticsJobMain {
         JobConfig config;
         try {
             config = JobConfig.load(args, System.getenv());
+            RawTopicParallelism.check(config);
         } catch (IllegalArgumentException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
             System.exit(2);

@@ -108,6 +108,16 @@ public class IdleFlushWatermarkGenerator implements WatermarkGenerator<ParsedRec
             idle = false;
             holdUntilMs = activity.relativeTimeMillis() + idleFlushMs;
             output.markActive();
+            // Flink passes a partition's return from idleness on to the operators downstream only with a
+            // watermark above the one its source subtask sent last (WatermarkOutputMultiplexer): markActive
+            // alone leaves the whole subtask idle for them until the hold ends, and at parallelism > 1 another
+            // subtask's watermark then overtakes this one's first records and makes them late. The lowest
+            // watermark above the start value makes the subtask active at once and holds every window back
+            // until this partition's own watermark follows.
+            if (emitted == Long.MIN_VALUE) {
+                emitted = Long.MIN_VALUE + 1;
+                output.emitWatermark(new Watermark(emitted));
+            }
         }
         if (eventTimestamp > maxTs) {
             maxTs = eventTimestamp;

@@ -4,6 +4,7 @@ import io.github.pipeline.analytics.model.Event;
 import io.github.pipeline.analytics.model.ParsedRecord;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkOutputMultiplexer;
 import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
@@ -118,14 +119,52 @@ class IdleFlushWatermarkGeneratorTest {
         assertTrue(emitted.isEmpty(), "no wall-clock watermark: history sent later must not be late");
         g.onEvent(event(HISTORY), HISTORY, output);
         assertEquals(List.of("idle", "active"), status);
+        assertEquals(List.of(Long.MIN_VALUE + 1), emitted, "active, and holding every window back");
         g.onPeriodicEmit(output);
         advance(IDLE - 1);
         g.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, output);
         g.onPeriodicEmit(output);
-        assertTrue(emitted.isEmpty(), "held back while other partitions leave idleness too");
+        assertEquals(List.of(Long.MIN_VALUE + 1), emitted, "held back while other partitions leave idleness too");
         advance(1);
         g.onPeriodicEmit(output);
-        assertEquals(List.of(HISTORY + 1_000 - OOO - 1), emitted);
+        assertEquals(List.of(Long.MIN_VALUE + 1, HISTORY + 1_000 - OOO - 1), emitted);
+    }
+
+    /**
+     * Through Flink's own multiplexer of a source subtask's partitions: when its partitions leave
+     * idleness, the subtask must be active downstream at once, or another subtask's watermark would
+     * overtake its records (at parallelism 2, replayed history sent 30 s after the start was late).
+     */
+    @Test
+    void aSubtaskWhosePartitionLeavesIdlenessIsActiveDownstreamAtOnce() {
+        List<String> downstream = new ArrayList<>();
+        WatermarkOutputMultiplexer subtask = new WatermarkOutputMultiplexer(new WatermarkOutput() {
+            @Override public void emitWatermark(Watermark w) { downstream.add("watermark " + w.getTimestamp()); }
+            @Override public void markIdle() { downstream.add("idle"); }
+            @Override public void markActive() { downstream.add("active"); }
+        });
+        subtask.registerNewOutput("p0");
+        subtask.registerNewOutput("p1");
+        IdleFlushWatermarkGenerator p0 = generator(IDLE), p1 = generator(IDLE);
+        advance(IDLE_AT_START);
+        p0.onPeriodicEmit(subtask.getDeferredOutput("p0"));
+        p1.onPeriodicEmit(subtask.getDeferredOutput("p1"));
+        subtask.onPeriodicEmit();
+        assertEquals(List.of("idle"), downstream, "both partitions idle: the subtask is idle");
+
+        p0.onEvent(event(HISTORY), HISTORY, subtask.getImmediateOutput("p0"));
+        assertEquals(List.of("idle", "watermark " + (Long.MIN_VALUE + 1)), downstream,
+                "active downstream with its first record, before any watermark of history");
+        p1.onEvent(event(HISTORY + 2_000), HISTORY + 2_000, subtask.getImmediateOutput("p1"));
+        advance(IDLE - 1);
+        p0.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, subtask.getImmediateOutput("p0"));
+        p1.onEvent(event(HISTORY + 3_000), HISTORY + 3_000, subtask.getImmediateOutput("p1"));
+        advance(1);
+        p0.onPeriodicEmit(subtask.getDeferredOutput("p0"));
+        p1.onPeriodicEmit(subtask.getDeferredOutput("p1"));
+        subtask.onPeriodicEmit();
+        assertEquals("watermark " + (HISTORY + 1_000 - OOO - 1), downstream.get(downstream.size() - 1),
+                "then the slower partition's watermark");
     }
 
     @Test

@@ -1,0 +1,110 @@
+#include "output_versions.hpp"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string_view>
+
+namespace cluster {
+
+namespace {
+
+// The value of "version" in a record's JSON (the sinks write it as a plain integer), or -1.
+long long version_of(std::string_view json) {
+    static constexpr std::string_view kField = "\"version\":";
+    const auto at = json.find(kField);
+    if (at == std::string_view::npos) return -1;
+    long long v = 0;
+    std::size_t i = at + kField.size();
+    if (i >= json.size() || json[i] < '0' || json[i] > '9') return -1;
+    for (; i < json.size() && json[i] >= '0' && json[i] <= '9'; ++i) v = v * 10 + (json[i] - '0');
+    return v;
+}
+
+}  // namespace
+
+VersionCheck check_versions_never_fall(const std::string& bootstrap, const std::vector<std::string>& topics) {
+    VersionCheck result;
+    std::string err;
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    // A group id is required by the API; assign() joins no group and nothing is committed.
+    if (conf->set("bootstrap.servers", bootstrap, err) != RdKafka::Conf::CONF_OK ||
+        conf->set("group.id", "cluster-test-versions", err) != RdKafka::Conf::CONF_OK ||
+        conf->set("enable.auto.commit", "false", err) != RdKafka::Conf::CONF_OK) {
+        result.error = "consumer config: " + err;
+        return result;
+    }
+    std::unique_ptr<RdKafka::KafkaConsumer> consumer(RdKafka::KafkaConsumer::create(conf.get(), err));
+    if (!consumer) {
+        result.error = "consumer: " + err;
+        return result;
+    }
+
+    // Every partition from its start to the end it has now.
+    std::map<std::pair<std::string, int>, std::int64_t> end_of;
+    std::vector<RdKafka::TopicPartition*> assignment;
+    for (const auto& topic : topics) {
+        RdKafka::Metadata* raw = nullptr;
+        std::unique_ptr<RdKafka::Topic> handle(RdKafka::Topic::create(consumer.get(), topic, nullptr, err));
+        if (!handle || consumer->metadata(false, handle.get(), &raw, 10000) != RdKafka::ERR_NO_ERROR) {
+            result.error = "no metadata for " + topic;
+            return result;
+        }
+        std::unique_ptr<RdKafka::Metadata> metadata(raw);
+        for (const auto* t : *metadata->topics()) {
+            if (t->topic() != topic) continue;
+            for (const auto* p : *t->partitions()) {
+                std::int64_t low = 0, high = 0;
+                if (consumer->query_watermark_offsets(topic, p->id(), &low, &high, 10000) != RdKafka::ERR_NO_ERROR) {
+                    result.error = "no offsets for " + topic;
+                    return result;
+                }
+                if (high > low) {
+                    end_of[{topic, p->id()}] = high;
+                    assignment.push_back(RdKafka::TopicPartition::create(topic, p->id(), low));
+                }
+            }
+        }
+    }
+    consumer->assign(assignment);
+    RdKafka::TopicPartition::destroy(assignment);
+
+    // topic + '\n' + key -> its newest version so far and the record that carried it
+    std::map<std::string, std::pair<long long, std::string>> last;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
+    while (!end_of.empty() && std::chrono::steady_clock::now() < deadline) {
+        std::unique_ptr<RdKafka::Message> m(consumer->consume(500));
+        if (!m || m->err() != RdKafka::ERR_NO_ERROR) continue;
+        ++result.records;
+        const std::string key = m->key() ? *m->key() : std::string();
+        const std::string payload(static_cast<const char*>(m->payload()), m->len());
+        const long long version = version_of(payload);
+        const auto [it, first] = last.try_emplace(m->topic_name() + '\n' + key, version, payload);
+        const std::string where = m->topic_name() + " [" + key + "]: ";
+        if (version < 0) {
+            result.breaks.push_back(where + "a record without a version");
+        } else if (!first) {
+            const auto& [newest, row] = it->second;
+            if (version < newest) {
+                result.breaks.push_back(where + "version " + std::to_string(version) + " after " +
+                                        std::to_string(newest));
+            } else if (version == newest && payload != row) {
+                result.breaks.push_back(where + "version " + std::to_string(version) +
+                                        " again, with another row: " + payload + " after " + row);
+            }
+            if (version >= newest) it->second = {version, payload};
+        }
+        const auto end = end_of.find({m->topic_name(), m->partition()});
+        if (end != end_of.end() && m->offset() + 1 >= end->second) end_of.erase(end);
+    }
+    if (!end_of.empty()) result.error = "the topics were not read to their end within 2 min";
+    result.keys = last.size();
+    consumer->unassign();
+    consumer->close();
+    return result;
+}
+
+}  // namespace cluster
