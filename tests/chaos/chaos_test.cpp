@@ -94,7 +94,7 @@ TEST_F(ChaosKafka, KafkaBrokerRestartedMidReplay) { broker_round("kafka", "stop"
 
 TEST_F(ChaosKafka, KafkaBrokerKilledMidReplay) { broker_round("kafka-kill", "kill"); }
 
-// 3. kill -9 the Flink runtime and restart the job: it resumes from its newest checkpoint (the
+// 4. kill -9 the Flink runtime and restart the job: it resumes from its newest checkpoint (the
 // REST API must say it restored one), replays the input since then, and no final value changes.
 TEST_F(Chaos, FlinkKilledMidReplayResumesFromItsCheckpoint) {
     ASSERT_NO_FATAL_FAILURE(start_round("flink", 1000));
