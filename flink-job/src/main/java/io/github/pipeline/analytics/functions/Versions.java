@@ -10,8 +10,9 @@ package io.github.pipeline.analytics.functions;
  * <ul>
  *   <li>strictly grows with every change of the row within one run (every provisional value replaces the one
  *       before it, the final value replaces them all), and</li>
- *   <li>is never higher for a row computed from part of the input than for the row computed from all of it;
- *       equal measures mean equal rows.</li>
+ *   <li>is never higher for a row computed from part of the input than for the row computed from all of it,
+ *       and reaches the highest only with all of it (a restored job that reads in another order may re-emit
+ *       partial rows of equal or lower versions on the way; the complete row outranks them).</li>
  * </ul>
  * No clock is involved: a wall clock that steps backwards, a restore that re-emits rows emitted before a crash,
  * and a job that starts over from the beginning of the raw topic after its state was lost (reading less of the
