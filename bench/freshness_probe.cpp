@@ -1,7 +1,7 @@
 // The "freshness" benchmark's probe: how long after a client sends an event its provisional
 // value is visible in ClickHouse. Every --interval-ms it sends one page_view on a page of its
 // own (/probe/RUN/N) over its own WebSocket to the gateway, and every --poll-ms it asks
-// ClickHouse which of its pages analytics.page_views (the SPEC view, FINAL) already shows.
+// ClickHouse which of its pages analytics.page_views (the contract view, FINAL) already shows.
 // Freshness of probe N = the first poll that shows its page - the moment it was sent.
 // To show where the time goes it also tails Flink's page-views topic (bench/topic_tail.hpp):
 // "flink_ms" is send -> the page's first record in that topic, "clickhouse_ms" the rest.

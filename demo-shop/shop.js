@@ -1,6 +1,6 @@
 // The demo shop's behaviour, shared by its pages: a catalogue, a cart kept in localStorage,
 // and the tracker calls a real shop makes (page views are automatic: tracker.js records them).
-// Every button produces one of the SPEC's event types.
+// Every button produces one of the contract's event types.
 
 const PRODUCTS = [
     { id: 1, name: 'Espresso cup', price: 9.5, colour: '#b5651d' },

@@ -119,10 +119,10 @@ report() {
         [[ -n $v ]] || v=$(sed -n "s/.*\"$1\":\([^,}\"]*\).*/\1/p" <<<"$line")
         echo "$v"
     }
-    printf '%-11s %-6s %10s %10s %10s %12s %10s  %s\n' fault result "restart s" "flow s" \
+    printf '%-16s %-6s %10s %10s %10s %12s %10s  %s\n' fault result "restart s" "flow s" \
         "replay s" "complete s" "idle flush" evidence
     while IFS= read -r line; do
-        printf '%-11s %-6s %10s %10s %10s %12s %10s  %s\n' "$(field fault)" "$(field result)" \
+        printf '%-16s %-6s %10s %10s %10s %12s %10s  %s\n' "$(field fault)" "$(field result)" \
             "$(field restart_s)" "$(field flow_s)" "$(field replay_end_s)" "$(field complete_s)" \
             "$(field idle_flush)" "$(field evidence)"
     done <"$file"

@@ -8,7 +8,7 @@ LOG_DIR="$PIPELINE_HOME/logs"
 DATA_DIR="$PIPELINE_HOME/data"
 mkdir -p "$RUN_DIR" "$LOG_DIR" "$DATA_DIR"
 
-# Ports and endpoints (SPEC section 2); each can be overridden from the environment.
+# Ports and endpoints (contract section 2); each can be overridden from the environment.
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 export KAFKA_BOOTSTRAP="${KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}"

@@ -7,13 +7,15 @@
 #   4. the browser tracker's unit tests and size budget (Node's test runner)
 #   5. the Flink job's tests (unit, operator harness, MiniCluster, restore)
 #   6. the end-to-end test: `./pipeline up --no-emulator` on test ports, the Taobao sample
-#      replayed through it, every ClickHouse object compared with an independent oracle; then
-#      every Grafana panel query run on the ClickHouse it loaded, as the dashboards' read-only
-#      account; the storage tables are kept for stage 9; then the browser tests (the demo shop
-#      in Debian's Chromium) on the same stack
+#      replayed through it, every ClickHouse object compared with an independent oracle; the job
+#      refusing to start without state and starting over; the local Flink runtime not exposed;
+#      then every Grafana panel query run on the ClickHouse it loaded, as the dashboards'
+#      read-only account; the storage tables are kept for stage 9; then the browser tests (the
+#      demo shop in Debian's Chromium) on the same stack
 #   7. the chaos test: on a fresh test stack per fault, a paced replay of the Taobao sample
-#      while the gateway is killed (-9), the broker restarted, the Flink runtime killed (-9),
-#      ClickHouse restarted; after each, every ClickHouse object must equal the oracle; recovery
+#      while the gateway is killed (-9), the broker restarted, the broker killed (-9), the Flink
+#      runtime killed (-9), ClickHouse restarted, ClickHouse killed (-9); after each, every
+#      ClickHouse object must equal the oracle; recovery
 #      times in $PIPELINE_HOME/test/chaos-results.jsonl (also `./pipeline chaos`)
 #   8. the docker compose file: parses, names every service, ports, shared build scripts; the topic
 #      names' one definition (kafka/topics.properties) renders into the migrations and topics
@@ -55,6 +57,18 @@ record() {
     passed=$((passed + $2)); failed=$((failed + $3)); skipped=$((skipped + ${4:-0}))
     printf '%-28s %5d passed %5d failed %5d skipped\n' "$1" "$2" "$3" "${4:-0}" >>"$REPORT"
     (($3 == 0)) || failed_suites+=("$1")
+}
+
+# script_suite NAME COMMAND...: a check script that prints "ok ..." and "FAIL ..." lines.
+script_suite() {
+    local name=$1 out="$TEST_HOME/${1// /-}.log" status=0 ok failures; shift
+    log "running $name"
+    "$@" 2>&1 | tee "$out" || status=$?
+    ok=$(grep -c '^ok ' "$out" || true)
+    failures=$(grep -c '^FAIL ' "$out" || true)
+    # A script that stopped early without a FAIL line still counts as one failure.
+    ((status == 0 || failures > 0)) || failures=1
+    record "$name" "$ok" "$failures"
 }
 
 # ctest_counts LOG: "TOTAL FAILED SKIPPED" from ctest's closing lines. ctest counts a skipped
@@ -196,9 +210,14 @@ stage_e2e() {
     stop_test_stack
     test_env "$ROOT_DIR/pipeline" down -v
     rm -rf "$E2E_TABLES"
+    # A funnel the Taobao sample reaches the end of (it has no click); the oracle uses the same.
+    export FUNNEL_STEPS="${E2E_FUNNEL_STEPS:-page_view,add_to_cart,purchase}"
     if test_env "$ROOT_DIR/pipeline" up --no-emulator; then
+        script_suite "flink exposure" test_env "$ROOT_DIR/tests/e2e/check-flink-exposure.sh"
+        write_ctl e2e-ctl.sh "$ROOT_DIR/pipeline"
         E2E_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
-            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK ctest_suite "end-to-end" e2e
+            E2E_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA E2E_FLINK_PORT=$T_FLINK E2E_CTL="$TEST_HOME/e2e-ctl.sh" \
+            ctest_suite "end-to-end" e2e
         # The panels run as the read-only account Grafana uses (deploy/clickhouse/users.d/reader.xml).
         CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE CLICKHOUSE_USER=reader CLICKHOUSE_PASSWORD="${CLICKHOUSE_READER_PASSWORD:-reader123}" \
             ctest_suite "dashboard queries" dashboard
@@ -210,6 +229,7 @@ stage_e2e() {
         record "end-to-end" 0 1
     fi
     stop_test_stack
+    unset FUNNEL_STEPS
     trap - EXIT
 }
 
@@ -240,6 +260,7 @@ stage_chaos() {
     rm -f "$results"
     write_ctl chaos-ctl.sh "$ROOT_DIR/scripts/chaos-ctl.sh"
     CHAOS_CTL="$TEST_HOME/chaos-ctl.sh" CHAOS_GATEWAY_URL=ws://127.0.0.1:$T_GATEWAY/ws/events \
+        CHAOS_KAFKA_BOOTSTRAP=127.0.0.1:$T_KAFKA \
         CHAOS_RESULTS="$results" PIPELINE_HOME="$TEST_HOME" CLICKHOUSE_HTTP_PORT=$T_CLICKHOUSE \
         ctest_suite "chaos" chaos
     echo "== recovery times (seconds from the fault; $results) =="
@@ -251,30 +272,17 @@ stage_chaos() {
 
 # 8. The compose stack, as far as it can be checked without a Docker engine.
 stage_compose() {
-    log "checking the docker compose file"
-    local status=0 ok failures
-    "$ROOT_DIR/tests/compose/check-compose.sh" 2>&1 | tee "$TEST_HOME/compose.log" || status=$?
+    script_suite "compose checks" "$ROOT_DIR/tests/compose/check-compose.sh"
     # The topic names' one definition, which the compose stack's init services and builds share.
-    "$ROOT_DIR/tests/topics/check-topic-names.sh" 2>&1 | tee -a "$TEST_HOME/compose.log" || status=$?
-    ok=$(grep -c '^ok ' "$TEST_HOME/compose.log" || true)
-    failures=$(grep -c '^FAIL ' "$TEST_HOME/compose.log" || true)
-    # A script that stopped early without a FAIL line still counts as one failure.
-    ((status == 0 || failures > 0)) || failures=1
-    record "compose checks" "$ok" "$failures"
+    script_suite "topic names" "$ROOT_DIR/tests/topics/check-topic-names.sh"
 }
 
 # 9. The project's SQL on a current ClickHouse (chDB, in process) against 18.16 (a reference server
 #    of its own on the test ports, so it runs after the test stack is down), row for row.
 E2E_TABLES="$TEST_HOME/e2e-tables"   # the end-to-end stage's storage tables, dumped for stage 9
 stage_modern-clickhouse() {
-    log "modern ClickHouse: the project's SQL on chDB (ClickHouse 26.x) and on 18.16"
-    local status=0 ok failures out="$TEST_HOME/modern-clickhouse.log"
-    test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" E2E_TABLES="$E2E_TABLES" \
-        "$ROOT_DIR/tests/modern-clickhouse/run.sh" 2>&1 | tee "$out" || status=$?
-    ok=$(grep -c '^ok ' "$out" || true)
-    failures=$(grep -c '^FAIL ' "$out" || true)
-    ((status == 0 || failures > 0)) || failures=1
-    record "modern clickhouse" "$ok" "$failures"
+    script_suite "modern clickhouse" test_env env PIPELINE_HOME="$TEST_HOME/modern-clickhouse" \
+        E2E_TABLES="$E2E_TABLES" "$ROOT_DIR/tests/modern-clickhouse/run.sh"
 }
 
 # 10. Flink as a standalone cluster of two TaskManagers (tests/cluster): the test starts, breaks and

@@ -20,6 +20,7 @@ public:
     ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker) override;
     std::size_t produce_events(const pipeline::EventRecords& records, std::size_t first,
                                DeliveryTracker* tracker) override;
+    void send_heartbeats(bool) override {}
     bool healthy() const noexcept override { return true; }
     std::string health_problem() const override { return {}; }
     bool flush(std::chrono::milliseconds) override { return true; }

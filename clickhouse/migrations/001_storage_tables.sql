@@ -2,7 +2,7 @@
 -- provisional values, replays after a restore); ReplacingMergeTree(version) keeps the newest,
 -- and the contract views (003) read with FINAL so every SELECT sees one current row per key.
 -- Times arrive as epoch milliseconds and are stored as DateTime('UTC') / Date (plus the raw ms
--- where the SPEC asks for it). The SQL keeps to what ClickHouse 18.16 and the current LTS share.
+-- where the contract asks for it). The SQL keeps to what ClickHouse 18.16 and the current LTS share.
 
 CREATE TABLE IF NOT EXISTS analytics.events_store (
     event_id String,

@@ -1,4 +1,4 @@
--- The objects of SPEC section 5: one current row per key to a plain SELECT, however often
+-- The objects of contract section 5: one current row per key to a plain SELECT, however often
 -- Flink re-emitted or replayed that key. FINAL collapses the versions at read time (merges
 -- happen later, in the background); rows whose counts are all zero are left out.
 

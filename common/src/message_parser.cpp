@@ -188,7 +188,7 @@ std::optional<RejectReason> read_props(const element& v, std::vector<PropView>& 
     return std::nullopt;
 }
 
-// Validates one element against SPEC section 3. The first failing rule, in field order
+// Validates one element against contract section 3. The first failing rule, in field order
 // event_id, user_id, type, ts, page, session_id, props, gives the reason. On success `ev`
 // views the element (its props in `props`, which is cleared first).
 std::optional<RejectReason> validate(const element& el, std::int64_t now_ms, EventView& ev,

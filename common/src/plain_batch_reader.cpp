@@ -237,7 +237,7 @@ const char* member_key(const char* p, const char* end, std::string_view& key) {
 }
 
 // An event's key `"name" :`, matched whole (quotes included) against the field names of
-// SPEC section 3 instead of being scanned as a string first: the position of the value.
+// contract section 3 instead of being scanned as a string first: the position of the value.
 // Anything else (an unknown key, a name written with an escape) is not plain.
 const char* event_key(const char* p, const char* end, Field& field) {
     p = skip_space(p, end);

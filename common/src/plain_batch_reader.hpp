@@ -16,7 +16,7 @@
 // a value differently (the unit tests and the fuzz target compare both paths byte for byte).
 //
 // The subset: a JSON object, or an array of objects, whose keys are the event fields of
-// SPEC section 3, each at most once, with values that pass the rules, and
+// contract section 3, each at most once, with values that pass the rules, and
 //   - strings of printable ASCII without a backslash (no escapes, no UTF-8 to check);
 //   - `ts` an integer of at most 18 digits;
 //   - `props` a flat object of distinct keys (at most 16) whose values are such strings,
@@ -56,7 +56,7 @@ public:
         ~Events() = default;
     };
 
-    // True: every element of `text` was a valid event (SPEC section 3, received at now_ms) in
+    // True: every element of `text` was a valid event (contract section 3, received at now_ms) in
     // the subset above and went to `events`, at most max_events of them. kParsePaddingBytes
     // bytes after `text` must be readable (strings are scanned 16 bytes at a time); their
     // content does not matter.

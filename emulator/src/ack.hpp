@@ -1,5 +1,5 @@
 #pragma once
-// The gateway's acknowledgement frame (SPEC section 3):
+// The gateway's acknowledgement frame (contract section 3):
 //   {"ack":N,"accepted":A,"rejected":[{"index":I,"reason":"..."}]}
 // index -1 means the whole message was rejected (not JSON at all).
 

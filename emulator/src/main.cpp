@@ -1,4 +1,4 @@
-// emulator: simulated users, dataset replay and load against the gateway (SPEC sections 2, 3, 7).
+// emulator: simulated users, dataset replay and load against the gateway (contract sections 2, 3, 7).
 // Summary on stdout, progress and logs on stderr. Exit codes: run_outcome.hpp.
 
 #include <spdlog/sinks/stdout_color_sinks.h>

@@ -1,7 +1,7 @@
 #pragma once
 // The Taobao UserBehavior CSV (Alibaba Tianchi data set 649):
 //   user_id,item_id,category_id,behavior,ts_seconds      (no header)
-// and its mapping to Events (SPEC section 7):
+// and its mapping to Events (contract section 7):
 //   event_id = <prefix, by default the file's base name> ":" <1-based line number>
 //   pv -> page_view, cart -> add_to_cart, fav -> favorite, buy -> purchase
 //   page = "/item/<item_id>", props.category_id = category_id (string), ts = ts_seconds x 1000

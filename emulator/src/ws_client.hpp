@@ -1,5 +1,5 @@
 #pragma once
-// The at-least-once WebSocket client to the gateway (SPEC section 3).
+// The at-least-once WebSocket client to the gateway (contract section 3).
 //
 // - Messages are pipelined: up to `window` unacknowledged messages are in flight; try_send
 //   waits for room (the bound is the back-pressure on the producer). A producer waiting on a

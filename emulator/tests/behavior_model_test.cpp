@@ -1,5 +1,5 @@
 // The behaviour model over large seeded runs: funnel drop-off, think times, session gaps,
-// rate, heavy-tailed activity, reproducibility and event validity (SPEC section 3).
+// rate, heavy-tailed activity, reproducibility and event validity (contract section 3).
 
 #include <gtest/gtest.h>
 
@@ -18,7 +18,7 @@
 namespace pipeline::emulator {
 namespace {
 
-constexpr std::int64_t kSessionGapMs = 30 * 60 * 1000;  // SPEC section 4
+constexpr std::int64_t kSessionGapMs = 30 * 60 * 1000;  // contract section 4
 constexpr std::int64_t kStartMs = 1'764'000'000'000;    // 2025-11-24T16:00Z, a fixed start
 
 class ManualClock final : public Clock {

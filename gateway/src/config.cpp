@@ -90,6 +90,9 @@ void Config::validate() const {
     require(idle_timeout_ms == 0 || idle_timeout_ms >= 200,
             "GATEWAY_IDLE_TIMEOUT_MS must be 0 (off) or at least 200");
     require(write_timeout_ms >= 100, "GATEWAY_WRITE_TIMEOUT_MS must be at least 100");
+    require(heartbeat_interval_ms == 0 ||
+                (heartbeat_interval_ms >= 100 && heartbeat_interval_ms <= 60000),
+            "GATEWAY_HEARTBEAT_INTERVAL_MS must be 0 (none) or in 100..60000");
     require(max_discard_bytes >= max_message_bytes,
             "GATEWAY_MAX_DISCARD_BYTES must be at least GATEWAY_MAX_MESSAGE_BYTES");
     require(retry_after_s >= 1 && retry_after_s <= 3600,
@@ -107,14 +110,16 @@ std::string Config::describe() const {
         "log_level={} log_interval_s={} shutdown_timeout_ms={} health_interval_ms={} "
         "kafka_message_timeout_ms={} kafka_linger_ms={} kafka_batch_bytes={} "
         "kafka_compression={} handshake_timeout_ms={} idle_timeout_ms={} write_timeout_ms={} "
-        "max_discard_bytes={} max_memory_bytes={} cors_origins={} tracker_dir={} shop_dir={} "
+        "max_discard_bytes={} max_memory_bytes={} heartbeat_interval_ms={} "
+        "reconnect_grace_ms={} heartbeat_linger_ms={} cors_origins={} tracker_dir={} shop_dir={} "
         "retry_after_s={}",
         host, port, threads, kafka_bootstrap, raw_topic, deadletter_topic, max_message_bytes,
         max_events_per_message, max_connections, max_inflight_messages, queue_high_water,
         queue_low_water, token.empty() ? "(none)" : "***", log_level, log_interval_s,
         shutdown_timeout_ms, health_interval_ms, kafka_message_timeout_ms, kafka_linger_ms,
         kafka_batch_bytes, kafka_compression, handshake_timeout_ms, idle_timeout_ms,
-        write_timeout_ms, max_discard_bytes, max_memory_bytes,
+        write_timeout_ms, max_discard_bytes, max_memory_bytes, heartbeat_interval_ms,
+        reconnect_grace_ms, heartbeat_linger_ms,
         cors_origins.empty() ? "(same origin only)" : cors_origins,
         tracker_dir.empty() ? "(none)" : tracker_dir, shop_dir.empty() ? "(none)" : shop_dir,
         retry_after_s);
@@ -148,6 +153,9 @@ Config config_from_env(const EnvLookup& env) {
     read_number(env, "GATEWAY_IDLE_TIMEOUT_MS", c.idle_timeout_ms);
     read_number(env, "GATEWAY_WRITE_TIMEOUT_MS", c.write_timeout_ms);
     read_number(env, "GATEWAY_MAX_DISCARD_BYTES", c.max_discard_bytes);
+    read_number(env, "GATEWAY_HEARTBEAT_INTERVAL_MS", c.heartbeat_interval_ms);
+    read_number(env, "GATEWAY_RECONNECT_GRACE_MS", c.reconnect_grace_ms);
+    read_number(env, "GATEWAY_HEARTBEAT_LINGER_MS", c.heartbeat_linger_ms);
     read_string(env, "GATEWAY_CORS_ORIGINS", c.cors_origins);
     read_string(env, "GATEWAY_TRACKER_DIR", c.tracker_dir);
     read_string(env, "GATEWAY_SHOP_DIR", c.shop_dir);
@@ -236,6 +244,18 @@ std::optional<int> apply_command_line(Config& c, int argc, char** argv) {
     app.add_option("--max-memory-bytes", c.max_memory_bytes,
                    "the bound of the gateway's memory: half for librdkafka's queue, a quarter "
                    "for messages being read [GATEWAY_MAX_MEMORY_BYTES]")
+        ->capture_default_str();
+    app.add_option("--heartbeat-interval-ms", c.heartbeat_interval_ms,
+                   "heartbeat into every raw partition this often, 0 = none "
+                   "[GATEWAY_HEARTBEAT_INTERVAL_MS]")
+        ->capture_default_str();
+    app.add_option("--reconnect-grace-ms", c.reconnect_grace_ms,
+                   "after a start, heartbeats say not quiet this long, so clients reconnect and "
+                   "resend before Flink's idle flush [GATEWAY_RECONNECT_GRACE_MS]")
+        ->capture_default_str();
+    app.add_option("--heartbeat-linger-ms", c.heartbeat_linger_ms,
+                   "heartbeats stop this long after the last accepted event, 0 = never "
+                   "[GATEWAY_HEARTBEAT_LINGER_MS]")
         ->capture_default_str();
     app.add_option("--cors-origins", c.cors_origins,
                    "origins allowed to send events from a browser, comma-separated, * = any "

@@ -44,6 +44,12 @@ struct Config {
     std::size_t kafka_queue_max_bytes() const { return max_memory_bytes / 2; }
     std::size_t message_slots() const;
 
+    // Heartbeats into every raw-topic partition: Flink's idle flush runs only on a silence they
+    // vouch for (gateway/README.md, "Heartbeats").
+    unsigned heartbeat_interval_ms = 1000;   // GATEWAY_HEARTBEAT_INTERVAL_MS (0 -> none)
+    unsigned reconnect_grace_ms = 20000;     // GATEWAY_RECONNECT_GRACE_MS: not quiet after a start
+    unsigned heartbeat_linger_ms = 600000;   // GATEWAY_HEARTBEAT_LINGER_MS (0 -> forever)
+
     // Abusive or dead clients (gateway/README.md, "Slow, silent and abusive clients").
     unsigned handshake_timeout_ms = 10000;  // GATEWAY_HANDSHAKE_TIMEOUT_MS: HTTP request / upgrade
     unsigned idle_timeout_ms = 300000;      // GATEWAY_IDLE_TIMEOUT_MS (0 -> off): ping at half

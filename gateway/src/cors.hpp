@@ -1,5 +1,5 @@
 #pragma once
-// Which browser origins may send events (SPEC section 3, CORS). A browser names the page's
+// Which browser origins may send events (contract section 3, CORS). A browser names the page's
 // origin in the Origin header of every POST and WebSocket upgrade; the gateway answers an
 // allowed origin with Access-Control-Allow-Origin for itself and refuses the others with 403
 // (CORS alone would still let a text/plain POST or a WebSocket through: the browser only

@@ -39,6 +39,10 @@ public:
     virtual std::size_t produce_events(const pipeline::EventRecords& records, std::size_t first,
                                        DeliveryTracker* tracker) = 0;
 
+    // Thread safe. One heartbeat record into every partition of the raw topic whose previous
+    // heartbeat was delivered, saying whether the gateway is quiet (README "Heartbeats").
+    virtual void send_heartbeats(bool quiet) = 0;
+
     // True while records can be delivered (GET /health is 200).
     virtual bool healthy() const noexcept = 0;
     // Why it is not healthy ("" when it is).

@@ -1,9 +1,12 @@
 #include "kafka_producer.hpp"
 
+#include <fmt/format.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafkacpp.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -16,6 +19,22 @@
 namespace gateway {
 
 namespace {
+
+// The header that marks a heartbeat record (clients cannot set headers: events carry none).
+constexpr const char* kHeartbeatHeader = "heartbeat";
+// Partitions beyond this get no heartbeat (their idle flush then waits for events).
+constexpr std::size_t kMaxHeartbeatPartitions = 4096;
+
+// One flag per raw partition: its heartbeat is in flight. A heartbeat's msg_opaque points at
+// its flag, which is how the delivery report tells it from an event's.
+struct HeartbeatSlots {
+    std::array<std::atomic<bool>, kMaxHeartbeatPartitions> in_flight{};
+
+    std::atomic<bool>* slot_of(void* opaque) noexcept {
+        auto* p = static_cast<std::atomic<bool>*>(opaque);
+        return p >= in_flight.data() && p < in_flight.data() + in_flight.size() ? p : nullptr;
+    }
+};
 
 // Serves delivery reports on whichever thread polls (the poll thread, or flush()).
 //
@@ -30,12 +49,19 @@ public:
     DeliveryReports(Metrics& metrics, BackpressureGate& gate) : metrics_(metrics), gate_(gate) {}
 
     void set_raw_topic(RdKafka::Topic* raw) { raw_ = raw->c_ptr(); }
+    void set_heartbeat_slots(HeartbeatSlots* slots) { heartbeats_ = slots; }
 
     // The calling thread (the poll thread) counts its reports until finish_batch().
     static void batch_on_this_thread() { batching_ = true; }
 
     void dr_cb(RdKafka::Message& message) override {
         const bool ok = message.err() == RdKafka::ERR_NO_ERROR;
+        if (auto* heartbeat = heartbeats_->slot_of(message.msg_opaque())) {
+            // Not an event: no tracker, no gate, no event counters.
+            if (ok) metrics_.heartbeats_delivered.fetch_add(1, std::memory_order_relaxed);
+            heartbeat->store(false, std::memory_order_release);
+            return;
+        }
         const bool raw = message.c_ptr()->rkt == raw_;
         if (raw) {
             if (ok) {
@@ -95,6 +121,7 @@ private:
     Metrics& metrics_;
     BackpressureGate& gate_;
     const rd_kafka_topic_t* raw_ = nullptr;
+    HeartbeatSlots* heartbeats_ = nullptr;
     RateLimitedLog failure_log_{std::chrono::seconds(10)};
     static thread_local bool batching_;
     // The poll thread's counts (touched by that thread only).
@@ -151,6 +178,7 @@ void set(RdKafka::Conf& conf, const std::string& name, const std::string& value)
 }  // namespace
 
 struct KafkaProducer::Impl {
+    HeartbeatSlots heartbeats;
     DeliveryReports reports;
     KafkaEvents events;
     std::unique_ptr<RdKafka::Producer> producer;
@@ -208,6 +236,13 @@ KafkaProducer::KafkaProducer(const Config& config, Metrics& metrics, Backpressur
         throw std::runtime_error("kafka topic " + config.deadletter_topic + ": " + err);
     }
     impl_->reports.set_raw_topic(impl_->raw_topic.get());
+    impl_->reports.set_heartbeat_slots(&impl_->heartbeats);
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    instance_ = fmt::format("{}:{}:{}", host, ::getpid(),
+                            std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count());
 }
 
 KafkaProducer::~KafkaProducer() { stop(); }
@@ -265,6 +300,30 @@ std::size_t KafkaProducer::produce_events(const pipeline::EventRecords& records,
     return i - first;
 }
 
+void KafkaProducer::send_heartbeats(bool quiet) {
+    const auto partitions = std::min<std::size_t>(
+        static_cast<std::size_t>(std::max(0, raw_partitions_.load(std::memory_order_relaxed))),
+        kMaxHeartbeatPartitions);
+    const auto sent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    std::string value =
+        fmt::format(R"({{"gateway":"{}","sent_ms":{},"quiet":{}}})", instance_, sent_ms, quiet);
+    for (std::size_t p = 0; p < partitions; ++p) {
+        auto& in_flight = impl_->heartbeats.in_flight[p];
+        if (in_flight.exchange(true, std::memory_order_acq_rel)) continue;
+        RdKafka::Headers* headers = RdKafka::Headers::create();
+        headers->add(kHeartbeatHeader, "1");
+        const auto err = impl_->producer->produce(
+            config_.raw_topic, static_cast<std::int32_t>(p), RdKafka::Producer::RK_MSG_COPY,
+            value.data(), value.size(), nullptr, 0, 0, headers, &in_flight);
+        if (err != RdKafka::ERR_NO_ERROR) {
+            delete headers;  // librdkafka owns them only when produce() succeeds
+            in_flight.store(false, std::memory_order_release);
+        }
+    }
+}
+
 ProduceStatus KafkaProducer::produce(bool raw, std::string_view key, std::string_view value,
                                      DeliveryTracker* tracker) {
     RdKafka::Topic* topic = raw ? impl_->raw_topic.get() : impl_->deadletter_topic.get();
@@ -320,6 +379,10 @@ std::string KafkaProducer::probe() {
         const auto* t = topics->front();
         if (t->err() != RdKafka::ERR_NO_ERROR || t->partitions()->empty()) {
             return "topic " + topic->name() + " unavailable: " + RdKafka::err2str(t->err());
+        }
+        if (topic == impl_->raw_topic.get()) {
+            raw_partitions_.store(static_cast<int>(t->partitions()->size()),
+                                  std::memory_order_relaxed);
         }
     }
     return {};

@@ -46,6 +46,9 @@ public:
     ProduceStatus produce_dead_letter(std::string_view value, DeliveryTracker* tracker) override;
     std::size_t produce_events(const pipeline::EventRecords& records, std::size_t first,
                                DeliveryTracker* tracker) override;
+    // At most one heartbeat in flight per partition: while the broker is down the next ones are
+    // not made at all, so Flink sees a gap (and nothing piles up in the queue).
+    void send_heartbeats(bool quiet) override;
 
     // True while the brokers answer and both topics exist (checked by the health thread).
     bool healthy() const noexcept override { return healthy_.load(std::memory_order_relaxed); }
@@ -79,6 +82,8 @@ private:
     std::unique_ptr<Impl> impl_;
     std::atomic<bool> running_{false};
     std::atomic<bool> healthy_{false};
+    std::atomic<int> raw_partitions_{0};  // from the health thread's metadata
+    std::string instance_;                // host:pid:start ms, in every heartbeat
     mutable std::mutex health_mutex_;
     std::string health_problem_ = "not checked yet";
     std::mutex stop_mutex_;

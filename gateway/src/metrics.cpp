@@ -103,6 +103,12 @@ std::string Metrics::render_prometheus() const {
            "Records produced and waiting for their delivery report.", kafka_inflight_records);
     metric(out, "gateway_kafka_up", "gauge", "1 while the Kafka cluster answers metadata requests.",
            kafka_up);
+    metric(out, "gateway_heartbeats_delivered_total", "counter",
+           "Heartbeat records acknowledged by Kafka (one per raw partition per interval).",
+           heartbeats_delivered);
+    metric(out, "gateway_quiet", "gauge",
+           "1 when the last heartbeat said quiet: up for the reconnect grace and reading sockets.",
+           upstream_quiet);
     metric(out, "gateway_http_timeouts_total", "counter",
            "HTTP connections closed because a request or upgrade did not arrive in "
            "GATEWAY_HANDSHAKE_TIMEOUT_MS.", http_timeouts);

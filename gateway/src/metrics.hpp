@@ -49,6 +49,8 @@ struct Metrics {
     std::atomic<std::int64_t> kafka_queue_depth{0};     // rd_kafka_outq_len
     std::atomic<std::int64_t> kafka_inflight_records{0};
     std::atomic<std::int64_t> kafka_up{0};
+    std::atomic<std::uint64_t> heartbeats_delivered{0};  // heartbeat records Kafka acknowledged
+    std::atomic<std::int64_t> upstream_quiet{0};         // 1 when the last heartbeat said quiet
     // Connections the gateway ended because of the client (README "Slow, silent and abusive clients").
     std::atomic<std::uint64_t> http_timeouts{0};        // request/upgrade not in time
     std::atomic<std::uint64_t> write_timeouts{0};       // an ack write took too long

@@ -1,11 +1,14 @@
 #include "server.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -76,6 +79,10 @@ struct Server::Impl {
     std::shared_ptr<Listener> listener;
     net::signal_set signals;
     net::steady_timer stats_timer;
+    // Its own strand: shutdown() cancels it from another thread.
+    net::strand<net::io_context::executor_type> heartbeat_strand;
+    net::steady_timer heartbeat_timer;
+    std::atomic<bool> heartbeats_stopped{false};
     std::vector<std::thread> threads;
 
     std::mutex mutex;
@@ -87,6 +94,11 @@ struct Server::Impl {
     std::uint64_t last_accepted = 0;
     std::uint64_t last_messages = 0;
     std::uint64_t last_rejected = 0;
+
+    // Heartbeat state (io threads, one timer: no lock needed).
+    const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_event_at = started;
+    std::uint64_t heartbeat_accepted = 0;
 
     explicit Impl(Config c)
         : config(std::move(c)),
@@ -107,7 +119,9 @@ struct Server::Impl {
               metrics, gate, *sink, sessions, dead_letter_ids, message_slots, cors, files},
           ioc(static_cast<int>(config.threads)),
           signals(ioc, SIGINT, SIGTERM),
-          stats_timer(ioc) {
+          stats_timer(ioc),
+          heartbeat_strand(net::make_strand(ioc)),
+          heartbeat_timer(heartbeat_strand) {
         const auto address = net::ip::make_address(config.host);
         listener = std::make_shared<Listener>(ioc, net::ip::tcp::endpoint(address, config.port),
                                               ctx);
@@ -120,6 +134,37 @@ struct Server::Impl {
             log_summary();
             schedule_stats();
         });
+    }
+
+    // On the io_context, like the sessions: when they cannot run (a frozen or overloaded
+    // process), no heartbeat says that all is quiet either.
+    void schedule_heartbeat() {
+        if (config.heartbeat_interval_ms == 0 || heartbeats_stopped.load()) return;
+        heartbeat_timer.expires_after(std::chrono::milliseconds(config.heartbeat_interval_ms));
+        heartbeat_timer.async_wait([this](boost::system::error_code ec) {
+            if (ec || heartbeats_stopped.load()) return;
+            heartbeat();
+            schedule_heartbeat();
+        });
+    }
+
+    // Quiet = up for longer than the reconnect grace (clients of a gateway that was down have
+    // reconnected and resent) and reading sockets (a closed gate leaves messages in them).
+    void heartbeat() {
+        const auto now = std::chrono::steady_clock::now();
+        if (const auto accepted = metrics.events_accepted.load(std::memory_order_relaxed);
+            accepted != heartbeat_accepted) {
+            heartbeat_accepted = accepted;
+            last_event_at = now;
+        }
+        if (config.heartbeat_linger_ms != 0 &&
+            now - last_event_at > std::chrono::milliseconds(config.heartbeat_linger_ms)) {
+            return;  // long without events: nothing to make final, and nothing to write
+        }
+        const bool quiet =
+            now - started >= std::chrono::milliseconds(config.reconnect_grace_ms) && !gate.closed();
+        metrics.upstream_quiet.store(quiet ? 1 : 0, std::memory_order_relaxed);
+        sink->send_heartbeats(quiet);
     }
 
     void log_summary() {
@@ -145,6 +190,9 @@ struct Server::Impl {
         spdlog::info("shutdown begin connections={} inflight={}", metrics.connections_open.load(),
                      gate.in_flight());
         ctx.stopping.store(true, std::memory_order_relaxed);
+        // From here on nothing is quiet: no more heartbeats.
+        heartbeats_stopped.store(true);
+        net::dispatch(heartbeat_strand, [this] { heartbeat_timer.cancel(); });
         listener->stop();
         sessions.for_each([](ShutdownTarget& s) { s.stop_reading(); });
         const bool drained = sink->flush(timeout);
@@ -191,6 +239,7 @@ int Server::run() {
     s.sink->start();
     s.listener->run();
     s.schedule_stats();
+    s.schedule_heartbeat();
     for (unsigned i = 0; i < s.config.threads; ++i) {
         s.threads.emplace_back([&s] { s.ioc.run(); });
     }

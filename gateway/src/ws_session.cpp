@@ -244,7 +244,7 @@ private:
         }
         ctx_.metrics.bytes_received.fetch_add(bytes, std::memory_order_relaxed);
         if (message_bytes_ == 0 && !discarding_ && ws_.got_binary()) {
-            // Text only (SPEC 3): a binary message is rejected whole and never buffered.
+            // Text only (contract section 3): a binary message is rejected whole and never buffered.
             discard_reason_ = pipeline::RejectReason::binary_message;
             discarding_ = true;
         }

@@ -28,6 +28,9 @@ TEST(Config, Defaults) {
     EXPECT_EQ(c.max_connections, 20000u);
     EXPECT_EQ(c.log_level, "info");
     EXPECT_TRUE(c.token.empty());
+    EXPECT_EQ(c.heartbeat_interval_ms, 1000u);
+    EXPECT_EQ(c.reconnect_grace_ms, 20000u);
+    EXPECT_EQ(c.heartbeat_linger_ms, 600000u);
     c.resolve();
     EXPECT_GE(c.threads, 1u);
     EXPECT_EQ(c.queue_low_water, c.queue_high_water / 2);
@@ -155,6 +158,7 @@ TEST(Config, ValidationCatchesBadValues) {
         EXPECT_THROW(c.validate(), std::invalid_argument);
     };
     invalid([](Config& c) { c.log_level = "loud"; });
+    invalid([](Config& c) { c.heartbeat_interval_ms = 50; });
     invalid([](Config& c) { c.raw_topic = ""; });
     invalid([](Config& c) { c.deadletter_topic = c.raw_topic; });
     invalid([](Config& c) { c.max_events_per_message = 0; });

@@ -51,6 +51,7 @@ public:
     }
     bool healthy() const noexcept override { return true; }
     std::string health_problem() const override { return ""; }
+    void send_heartbeats(bool) override {}
     bool flush(std::chrono::milliseconds) override { return true; }
     void purge() override {}
     void stop() override {}

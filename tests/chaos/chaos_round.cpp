@@ -220,7 +220,6 @@ void ChaosRound::fault_now() {
     round_.events_at_fault = ctl_number("gateway-metric gateway_events_delivered_total").value_or(-1);
     EXPECT_LT(round_.events_at_fault, events_) << "the fault would not be mid-stream";
     fault_at_ = Clock::now();
-    fault_wall_ms_ = wall_ms();
     std::cerr << "[chaos] " << round_.fault << ": FAULT after " << seconds(fault_at_ - replay_->started())
               << " s of replay, " << round_.events_at_fault << " events delivered" << std::endl;
 }

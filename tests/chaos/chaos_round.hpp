@@ -97,9 +97,10 @@ protected:
     void SetUp() override;
     void TearDown() override;
 
-    // A fresh stack (its data deleted), with the job's IDLE_FLUSH set for this round: a replay of
-    // history that stops for longer than IDLE_FLUSH is, by design, over (its rest would be late),
-    // so the round's outage must stay shorter than it.
+    // A fresh stack (its data deleted), with the job's IDLE_FLUSH set for this round
+    // (CHAOS_IDLE_FLUSH overrides it). An outage of the gateway or the broker is no silence for
+    // the idle flush (the gateway's heartbeats stop), but a replay that pauses for longer than
+    // IDLE_FLUSH while the gateway is up is, by design, over: its rest would be late.
     void fresh_stack(const std::string& fault, const std::string& idle_flush);
     // The replay of the sample starts, at most `max_rate` events/s ("0": as fast as it can; empty:
     // CHAOS_REPLAY_RATE, 100), with bounded disorder and duplicate sends as in the e2e test.
@@ -128,7 +129,6 @@ protected:
     std::optional<Replay> replay_;
     Round round_;
     Clock::time_point fault_at_;
-    std::int64_t fault_wall_ms_ = 0;
 };
 
 }  // namespace chaos

@@ -26,7 +26,7 @@ long long version_of(std::string_view json) {
 
 }  // namespace
 
-VersionCheck check_versions_grow(const std::string& bootstrap, const std::vector<std::string>& topics) {
+VersionCheck check_output_versions(const std::string& bootstrap, const std::vector<std::string>& topics) {
     VersionCheck result;
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
@@ -72,29 +72,48 @@ VersionCheck check_versions_grow(const std::string& bootstrap, const std::vector
     consumer->assign(assignment);
     RdKafka::TopicPartition::destroy(assignment);
 
-    std::map<std::string, long long> last;  // topic + '\n' + key -> its newest version so far
+    // Per key (topic + '\n' + key): its highest version so far, the row that first carried it,
+    // whether another row carried it too, and the version of its newest record.
+    struct Key {
+        long long highest = -1;
+        std::string row;
+        bool other_row = false;
+        long long newest = -1;
+    };
+    std::map<std::string, Key> keys;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
     while (!end_of.empty() && std::chrono::steady_clock::now() < deadline) {
         std::unique_ptr<RdKafka::Message> m(consumer->consume(500));
         if (!m || m->err() != RdKafka::ERR_NO_ERROR) continue;
         ++result.records;
-        const std::string key = m->key() ? *m->key() : std::string();
-        const long long version = version_of({static_cast<const char*>(m->payload()), m->len()});
-        const auto [it, first] = last.try_emplace(m->topic_name() + '\n' + key, version);
+        const std::string key = m->topic_name() + " [" + (m->key() ? *m->key() : std::string()) + "]";
+        const std::string payload(static_cast<const char*>(m->payload()), m->len());
+        const long long version = version_of(payload);
         if (version < 0) {
-            result.not_growing.push_back(m->topic_name() + " [" + key + "]: a record without a version");
-        } else if (!first) {
-            if (version <= it->second) {
-                result.not_growing.push_back(m->topic_name() + " [" + key + "]: version " + std::to_string(version) +
-                                             " after " + std::to_string(it->second));
+            result.breaks.push_back(key + ": a record without a version");
+        } else {
+            Key& k = keys[key];
+            if (version > k.highest) {
+                k = {version, payload, false, version};
+            } else {
+                if (version == k.highest && payload != k.row) k.other_row = true;
+                k.newest = version;
             }
-            it->second = version;
         }
         const auto end = end_of.find({m->topic_name(), m->partition()});
         if (end != end_of.end() && m->offset() + 1 >= end->second) end_of.erase(end);
     }
+    for (const auto& [key, k] : keys) {
+        if (k.newest != k.highest) {
+            result.breaks.push_back(key + ": the newest record has version " + std::to_string(k.newest) +
+                                    ", below the key's highest " + std::to_string(k.highest));
+        }
+        if (k.other_row) {
+            result.breaks.push_back(key + ": two rows carry the highest version " + std::to_string(k.highest));
+        }
+    }
+    result.keys = keys.size();
     if (!end_of.empty()) result.error = "the topics were not read to their end within 2 min";
-    result.keys = last.size();
     consumer->unassign();
     consumer->close();
     return result;

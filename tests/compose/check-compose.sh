@@ -6,11 +6,11 @@
 #
 # The checks: docker-compose.yml validates (with .env and with its built-in defaults alone); the
 # services match the table between <!-- compose-services --> markers in deploy/README.md (and in
-# README.md when it has one); published ports match SPEC section 2 and the table, bound to
+# README.md when it has one); published ports match contract section 2 and the table, bound to
 # 127.0.0.1 by default; images pinned (no `latest`, no untagged); the Flink image matches
 # flink-job/pom.xml; the Dockerfiles build with scripts/install-deps.sh and scripts/build.sh and
 # carry no package lists of their own; one-shots and health checks are wired; credentials come
-# from the environment (SPEC defaults only as fallbacks).
+# from the environment (contract defaults only as fallbacks).
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 COMPOSE_FILE="$ROOT/docker-compose.yml"
@@ -22,7 +22,7 @@ ok()   { printf 'ok   %s\n' "$1"; }
 fail() { printf 'FAIL %s\n' "$1"; shift; for l in "$@"; do printf '       %s\n' "$l"; done; failures=$((failures + 1)); }
 check() { local name=$1; shift; if "$@"; then ok "$name"; else fail "$name"; fi; }
 
-# SPEC section 2: service -> published container ports and default host ports.
+# contract section 2: service -> published container ports and default host ports.
 declare -A SPEC_PORTS=(
     [gateway]="8080:8080"
     [jobmanager]="8081:8081"
@@ -106,17 +106,17 @@ for table in "${tables[@]}"; do
     unlisted=$(comm -13 <(echo "$named") <(echo "$services"))
     if [[ -z $missing && -z $unlisted ]]; then ok "every service $rel names is in docker-compose.yml, and no other ($(wc -w <<<"$services") services)"
     else fail "services of $rel match docker-compose.yml" ${missing:+"in $rel, not in compose: $(echo $missing)"} ${unlisted:+"in compose, not in $rel: $(echo $unlisted)"}; fi
-    # The ports column agrees with SPEC section 2 (and says "-" for the others).
+    # The ports column agrees with contract section 2 (and says "-" for the others).
     bad=()
     while IFS=$'\t' read -r svc ports; do
         want=""
         for m in ${SPEC_PORTS[$svc]:-}; do want+="${m%%:*} "; done
-        [[ "$(echo $ports)" == "$(echo $want)" ]] || bad+=("$svc: table says '${ports:--}', SPEC section 2 says '${want:--}'")
+        [[ "$(echo $ports)" == "$(echo $want)" ]] || bad+=("$svc: table says '${ports:--}', contract section 2 says '${want:--}'")
     done < <(readme_ports "$table")
-    if ((${#bad[@]} == 0)); then ok "host ports in the $rel table match SPEC section 2"; else fail "host ports in the $rel table match SPEC section 2" "${bad[@]}"; fi
+    if ((${#bad[@]} == 0)); then ok "host ports in the $rel table match contract section 2"; else fail "host ports in the $rel table match contract section 2" "${bad[@]}"; fi
 done
 
-# 3. Published ports: exactly SPEC section 2, bound to 127.0.0.1 by default, overridable.
+# 3. Published ports: exactly contract section 2, bound to 127.0.0.1 by default, overridable.
 bad=()
 for svc in $services; do
     have=$(awk -F'\t' -v s="$svc" '$1 == s && $2 == "port" { print $3 }' "$tmp/flat-defaults" | sort | tr '\n' ' ')
@@ -125,8 +125,8 @@ for svc in $services; do
     want=$(tr ' ' '\n' <<<"$want" | grep . | sort | tr '\n' ' ')
     [[ $have == "$want" ]] || bad+=("$svc publishes '${have:-nothing}', expected '${want:-nothing}'")
 done
-if ((${#bad[@]} == 0)); then ok "published ports are SPEC section 2's (8080 8081 9092 8123 9000 3000 8088), on 127.0.0.1"
-else fail "published ports are SPEC section 2's, on 127.0.0.1" "${bad[@]}"; fi
+if ((${#bad[@]} == 0)); then ok "published ports are contract section 2's (8080 8081 9092 8123 9000 3000 8088), on 127.0.0.1"
+else fail "published ports are contract section 2's, on 127.0.0.1" "${bad[@]}"; fi
 if grep -qx 'BIND_ADDRESS=127.0.0.1' "$ENV_FILE" && ! grep -E '^\s+- "?[0-9]+:[0-9]+' "$COMPOSE_FILE" >/dev/null \
         && [[ $(grep -cE '^\s+- "\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\$\{[A-Z_]+_PORT:-[0-9]+\}:[0-9]+"' "$COMPOSE_FILE") -eq 7 ]]; then
     ok "every published port is \${BIND_ADDRESS:-127.0.0.1}:\${..._PORT:-default}, BIND_ADDRESS=127.0.0.1 in .env"
@@ -239,9 +239,9 @@ grep -q 'GF_PLUGINS_PREINSTALL_SYNC: grafana-clickhouse-datasource@\${GRAFANA_CL
 if ((${#bad[@]} == 0)); then ok "mounted files exist; Grafana provisions the committed dashboard and a pinned ClickHouse plugin"
 else fail "mounted files exist and Grafana provisioning is wired" "${bad[@]}"; fi
 
-# 9. Credentials come from the environment: rendered with other values, no SPEC default is left
+# 9. Credentials come from the environment: rendered with other values, no contract default is left
 #    anywhere (ClickHouse server, its clients, Grafana), and the given ones reach every service
-#    that needs them. The SPEC's defaults stay only as the fallbacks for local use.
+#    that needs them. The contract's defaults stay only as the fallbacks for local use.
 bad=()
 cat >"$tmp/secrets.env" <<'ENV'
 CLICKHOUSE_USER=ch_user_from_env

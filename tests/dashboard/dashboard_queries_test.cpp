@@ -220,7 +220,7 @@ INSTANTIATE_TEST_SUITE_P(Dashboard, PanelQueryTest, ::testing::ValuesIn(register
                              return test_name(info.param) + "_" + std::to_string(info.index);
                          });
 
-// The dashboard as a whole: what SPEC section 6 and the compose stack rely on.
+// The dashboard as a whole: what contract section 6 and the compose stack rely on.
 TEST(DashboardShape, ProvisionedDashboardHasSpecPanelsAndLiveRefresh) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
@@ -238,7 +238,7 @@ TEST(DashboardShape, ProvisionedDashboardHasSpecPanelsAndLiveRefresh) {
         EXPECT_EQ(q.editor_type, "sql") << q.title << " " << q.ref_id;
         EXPECT_FALSE(q.raw_sql.empty()) << q.title << " " << q.ref_id;
     }
-    // SPEC section 6: at least these panels (matched by title prefix).
+    // contract section 6: at least these panels (matched by title prefix).
     for (const std::string want :
          {"Events per Type", "Page Views", "Unique Users per Page",
           "Conversion Rate (view -> purchase)", "Session Stats",

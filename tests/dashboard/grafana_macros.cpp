@@ -124,7 +124,7 @@ std::string GrafanaMacros::expand_one(const std::string& name, const std::string
         throw MacroError(
             "$__" + name +
             " expands to toStartOfInterval / DateTime64 / fromUnixTimestamp64Milli, which "
-            "ClickHouse 18.16 lacks (SPEC section 8); bucket with intDiv(toUInt32(col), "
+            "ClickHouse 18.16 lacks (contract section 8); bucket with intDiv(toUInt32(col), "
             "greatest(60, $__interval_s)) instead");
     }
     if (name == "conditionalAll") {

@@ -10,7 +10,7 @@
 //                          toDateTime(..))
 //   $__fromTime / $__toTime   toDateTime(FROM) / toDateTime(TO)
 //   $__interval_s          the panel interval in whole seconds, at least 1
-// Rejected with an explanation (they do not run on ClickHouse 18.16, SPEC section 8, or need
+// Rejected with an explanation (they do not run on ClickHouse 18.16, contract section 8, or need
 // template variables this dashboard does not define): $__timeFilter_ms, $__fromTime_ms,
 // $__toTime_ms, $__timeInterval, $__timeInterval_ms, $__conditionalAll, any other $__name, and
 // any $variable / ${variable}.

@@ -1,5 +1,5 @@
 #pragma once
-// Compares every object of SPEC section 5 in ClickHouse with the oracle (taobao_oracle.hpp),
+// Compares every object of contract section 5 in ClickHouse with the oracle (taobao_oracle.hpp),
 // row for row. Shared by the end-to-end test and the chaos test, so both judge the same way.
 
 #include <chrono>

@@ -1,5 +1,5 @@
 #pragma once
-// The event model of SPEC section 3, shared by the gateway (which validates it) and the
+// The event model of contract section 3, shared by the gateway (which validates it) and the
 // emulator (which makes it). One Event is one Kafka record on the raw topic.
 
 #include <array>
@@ -28,7 +28,7 @@ struct Event {
     bool operator==(const Event&) const = default;
 };
 
-// The event types SPEC section 3 names. Other types matching the type pattern are valid too.
+// The event types contract section 3 names. Other types matching the type pattern are valid too.
 inline constexpr std::array<std::string_view, 8> kKnownEventTypes = {
     "page_view", "click",  "add_to_cart", "remove_from_cart",
     "favorite",  "search", "checkout",    "purchase"};

@@ -1,5 +1,5 @@
 #pragma once
-// The body of an HTTP POST /v1/events (SPEC section 3): one event, a JSON array of events, or
+// The body of an HTTP POST /v1/events (contract section 3): one event, a JSON array of events, or
 // NDJSON (one event per line), read with the same MessageParser and the same rules and
 // reasons as a WebSocket message. NDJSON lines are numbered like array elements: a rejection's
 // index is the line's position among the non-blank lines, and a line that is not JSON, not an

@@ -1,5 +1,5 @@
 #pragma once
-// Parsing and validation of one client WebSocket message (SPEC section 3): one JSON object
+// Parsing and validation of one client WebSocket message (contract section 3): one JSON object
 // or a JSON array of objects. Every element becomes either an accepted Event or a rejected
 // entry with its reason and raw text. Lengths are counted in bytes of UTF-8, not code points
 // (the rules: common/event-rules/event-rules.properties).
@@ -25,7 +25,7 @@ struct Limits {
     std::size_t max_event_record_bytes = rules::kEventMaxRecordBytes;
 };
 
-// Field rules of SPEC section 3, from the one definition (event_rules.hpp).
+// Field rules of contract section 3, from the one definition (event_rules.hpp).
 inline constexpr std::size_t kMaxEventIdBytes = rules::kEventIdMaxBytes;
 inline constexpr std::size_t kMaxUserIdBytes = rules::kUserIdMaxBytes;
 inline constexpr std::size_t kMaxTypeBytes = rules::kTypeMaxBytes;

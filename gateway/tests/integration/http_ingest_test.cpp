@@ -1,6 +1,6 @@
 // POST /v1/events against a real broker: the HTTP path gives the WebSocket path's records,
 // reasons and dead letters, answers only once Kafka has every accepted event, keeps the
-// connection alive, and refuses with the SPEC's statuses (token, origin, type, size,
+// connection alive, and refuses with the contract's statuses (token, origin, type, size,
 // back-pressure, shutdown) before reading a body it will not take.
 
 #include <gtest/gtest.h>

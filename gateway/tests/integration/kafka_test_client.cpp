@@ -87,14 +87,17 @@ void delete_topics(const std::string& bootstrap, const std::vector<std::string>&
 struct TopicReader::Impl {
     std::string topic;
     int partitions = 0;
+    bool heartbeats = false;
     std::unique_ptr<RdKafka::KafkaConsumer> consumer;
     std::vector<Record> records;
 };
 
-TopicReader::TopicReader(const std::string& bootstrap, const std::string& topic, int partitions)
+TopicReader::TopicReader(const std::string& bootstrap, const std::string& topic, int partitions,
+                         bool heartbeats)
     : impl_(std::make_unique<Impl>()) {
     impl_->topic = topic;
     impl_->partitions = partitions;
+    impl_->heartbeats = heartbeats;
     std::string err;
     std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     conf->set("bootstrap.servers", bootstrap, err);
@@ -126,6 +129,10 @@ const std::vector<Record>& TopicReader::read_until(std::size_t count,
         std::unique_ptr<RdKafka::Message> m(impl_->consumer->consume(200));
         if (!m || m->err() != RdKafka::ERR_NO_ERROR) continue;
         Record r;
+        if (const RdKafka::Headers* headers = m->headers()) {
+            r.heartbeat = !headers->get("heartbeat").empty();
+        }
+        if (r.heartbeat && !impl_->heartbeats) continue;
         r.partition = m->partition();
         if (m->key()) {
             r.key = *m->key();

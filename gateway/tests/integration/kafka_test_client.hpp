@@ -15,6 +15,7 @@ struct Record {
     std::string value;
     int partition = 0;
     bool has_key = false;
+    bool heartbeat = false;  // the gateway's heartbeat (header "heartbeat"), not an event
 };
 
 // True when a broker answers a metadata request.
@@ -27,13 +28,16 @@ void delete_topics(const std::string& bootstrap, const std::vector<std::string>&
 
 class TopicReader {
 public:
-    TopicReader(const std::string& bootstrap, const std::string& topic, int partitions);
+    // Heartbeat records are skipped unless `heartbeats` (the tests count events).
+    TopicReader(const std::string& bootstrap, const std::string& topic, int partitions,
+                bool heartbeats = false);
     ~TopicReader();
     // Reads until `count` records in total were read (since construction) or the timeout.
     const std::vector<Record>& read_until(std::size_t count, std::chrono::milliseconds timeout);
     // Reads whatever arrives during `duration`.
     const std::vector<Record>& read_for(std::chrono::milliseconds duration);
-    // Sum over partitions of the high watermark (records durably in the topic).
+    // Sum over partitions of the high watermark (records durably in the topic, heartbeats too:
+    // GatewayProcess starts the gateway without them unless a test asks).
     std::int64_t high_watermark_sum();
 
 private:

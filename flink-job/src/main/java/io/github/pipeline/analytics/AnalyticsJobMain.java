@@ -4,6 +4,7 @@ import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.sinks.KafkaOutputSinks;
 import io.github.pipeline.analytics.sources.KafkaEventSource;
 import io.github.pipeline.analytics.sources.RawTopicParallelism;
+import io.github.pipeline.analytics.sources.StartWithoutState;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,16 @@ public final class AnalyticsJobMain {
             return;
         }
         LOG.info(config.describe());
+        if (ExecutionEnvironments.isLocal(config) && ExecutionEnvironments.restorePath(config).isEmpty()) {
+            try {
+                StartWithoutState.checkBeforeStart(config);
+            } catch (IllegalStateException e) {
+                LOG.error(e.getMessage());
+                System.err.println(e.getMessage());
+                System.exit(3);
+                return;
+            }
+        }
         StreamExecutionEnvironment env = ExecutionEnvironments.create(config);
         AnalyticsJob.build(env, config, KafkaEventSource.create(config), new KafkaOutputSinks(config));
         env.execute(JOB_NAME);

@@ -5,12 +5,14 @@ import io.github.pipeline.analytics.config.JobConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBConfigurableOptions;
@@ -27,6 +29,8 @@ import java.util.Optional;
 /** Creates the execution environment: an in-process MiniCluster with the dashboard, or the `flink run` one. */
 public final class ExecutionEnvironments {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutionEnvironments.class);
+
+    private static final String LOOPBACK = "127.0.0.1";
 
     private ExecutionEnvironments() {}
 
@@ -50,17 +54,19 @@ public final class ExecutionEnvironments {
 
         StreamExecutionEnvironment env;
         if (isLocal(config)) {
-            conf.set(RestOptions.PORT, config.restPort);
-            conf.set(RestOptions.BIND_ADDRESS, config.restAddress);
-            conf.set(RestOptions.ADDRESS, "127.0.0.1".equals(config.restAddress) ? "127.0.0.1" : "localhost");
+            applyLocalNetwork(config, conf);
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.checkpointDir);
             // the in-process task manager's managed memory: RocksDB's whole budget (block cache and
             // write buffers), so its native memory stays bounded whatever the state's size
             conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, new MemorySize(config.managedMemoryBytes));
-            restorePath(config).ifPresent(path -> {
-                LOG.info("Resuming from checkpoint {}", path);
-                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
-            });
+            Optional<String> restore = restorePath(config);
+            if (restore.isPresent()) {
+                LOG.info("Resuming from checkpoint {}", restore.get());
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restore.get());
+            } else {
+                LOG.info("Starting without state (RESTORE_FROM={}, checkpoint directory {})", config.restoreFrom,
+                        config.checkpointDir);
+            }
             LOG.info("Local mode: in-process Flink MiniCluster, dashboard on http://{}:{}/",
                     config.restAddress, config.restPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
@@ -77,17 +83,32 @@ public final class ExecutionEnvironments {
         return env;
     }
 
+    /**
+     * The in-process cluster's servers. The REST API (and dashboard) listens on {@code FLINK_REST_ADDRESS},
+     * 127.0.0.1 unless a user asks otherwise; the BLOB server and the RPC endpoints serve only this JVM and
+     * always listen on loopback. Jar upload and submission through the web UI are off. That switch does not
+     * cover {@code POST /jobs}, which submits a job graph whose jars are already on the BLOB server: the bind
+     * address is what keeps strangers from running code here.
+     */
+    static void applyLocalNetwork(JobConfig config, Configuration conf) {
+        conf.set(RestOptions.PORT, config.restPort);
+        conf.set(RestOptions.BIND_ADDRESS, config.restAddress);
+        conf.set(RestOptions.ADDRESS, "0.0.0.0".equals(config.restAddress) ? "localhost" : config.restAddress);
+        conf.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(JobManagerOptions.ADDRESS, LOOPBACK);
+        conf.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+        conf.set(TaskManagerOptions.HOST, LOOPBACK);
+        conf.set(WebOptions.SUBMIT_ENABLE, false);
+    }
+
+    /** The checkpoint or savepoint a local start restores, if any. */
     static Optional<String> restorePath(JobConfig config) {
         String from = config.restoreFrom;
         if (from.equalsIgnoreCase("none")) {
             return Optional.empty();
         }
         if (from.equalsIgnoreCase("latest")) {
-            Optional<String> latest = CheckpointLocator.findLatest(config.checkpointDir);
-            if (latest.isEmpty()) {
-                LOG.info("No retained checkpoint under {}: starting fresh", config.checkpointDir);
-            }
-            return latest;
+            return CheckpointLocator.findLatest(config.checkpointDir);
         }
         return Optional.of(from);
     }

@@ -38,15 +38,17 @@ public final class JobConfig implements Serializable {
         LATE_TOPIC(TopicNames.defaultName("LATE_TOPIC"), "late events (not counted)"),
         DEADLETTER_TOPIC(TopicNames.defaultName("DEADLETTER_TOPIC"), "unparseable or invalid raw records"),
         CONSUMER_GROUP("analytics-flink", "Kafka consumer group (offsets committed on checkpoints)"),
-        STARTING_OFFSETS("committed", "committed (fall back to earliest) | earliest | latest; ignored when restoring state"),
+        START_OVER("false", "true: a start without state reads the raw topic from its beginning even though the consumer group has committed offsets (an earlier run's state is lost); false: such a start is refused. A first start always reads from the beginning; a restore resumes from its checkpoint"),
         OUT_OF_ORDERNESS("5 s", "bounded out-of-orderness of the watermark"),
-        IDLE_FLUSH("5 s", "no event for this long (time the source could read: back-pressure does not count) moves the watermark to wall-clock now - OUT_OF_ORDERNESS; 0 disables"),
+        IDLE_FLUSH("5 s", "a partition without events for this long (see IDLE_CLOCK) moves its watermark to the time of its silence minus OUT_OF_ORDERNESS, so replayed history becomes final; 0 disables"),
+        IDLE_CLOCK("heartbeat", "what measures a partition's silence: heartbeat = the gateway's heartbeats in the partition (an outage of the gateway or the broker is no silence); input = Flink's input activity clock (for a raw topic written without the gateway; an outage longer than IDLE_FLUSH then makes the events held back meanwhile late)"),
+        HEARTBEAT_GAP("3 s", "IDLE_CLOCK=heartbeat: heartbeats further apart than this (gateway time) mean the gateway or the broker was down: the silence starts again"),
         IDLE_AT_START("30 s", "a partition that has delivered nothing since start or restore is taken for idle (no longer holds the watermark back) after this long, at least IDLE_FLUSH"),
         SESSION_GAP("30 min", "inactivity gap that starts a new session (a gap of exactly this starts one)"),
         FUNNEL_STEPS("page_view,click,purchase", "comma-separated funnel steps (event types), at least one"),
         PROVISIONAL_INTERVAL("2 s", "how often open windows/sessions/days publish changed provisional values"),
         LOCAL_AGGREGATION("200 ms", "events per type and page views are summed locally for up to this long before the shuffle (adds at most this to their provisional latency; exactness does not depend on it)"),
-        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (and leaves the state at most TTL/64, at most 1 min, later); 48 h covers the SPEC's 24 h of event time while event time advances at least half as fast as the wall clock"),
+        DEDUP_TTL("48 h", "an event_id is remembered for this long of wall-clock time after its first copy (and leaves the state at most TTL/64, at most 1 min, later); 48 h covers the contract's 24 h of event time while event time advances at least half as fast as the wall clock"),
         STATE_BACKEND("rocksdb", "where keyed state lives: rocksdb (embedded RocksDB on local disk, incremental checkpoints, memory bounded by MANAGED_MEMORY) | hashmap (objects on the JVM heap, every checkpoint writes all of it)"),
         MANAGED_MEMORY("256m", "local mode: managed memory of the in-process task manager, RocksDB's budget for its block cache and write buffers (a cluster sets taskmanager.memory.managed.size itself)"),
         ROCKSDB_DIR("", "directory for RocksDB's working files (local disk; rebuilt from the checkpoint on restore); empty = the JVM's temp directory"),
@@ -61,7 +63,7 @@ public final class JobConfig implements Serializable {
         RESTART_ATTEMPTS("2147483647", "fixed-delay: attempts"),
         FLINK_MODE("auto", "auto | local | cluster. auto = local MiniCluster unless started by `flink run` (--local / --cluster flags)"),
         FLINK_REST_PORT("8081", "local mode: port of the Flink dashboard / REST API"),
-        FLINK_REST_ADDRESS("0.0.0.0", "local mode: bind address of the Flink dashboard");
+        FLINK_REST_ADDRESS("127.0.0.1", "local mode: bind address of the Flink dashboard and REST API (0.0.0.0 lets anyone who reaches the port submit jobs: Flink's REST API has no authentication); the in-process cluster's other servers always listen on 127.0.0.1");
 
         public final String defaultValue;
         public final String meaning;
@@ -79,10 +81,12 @@ public final class JobConfig implements Serializable {
     public final String eventsTopic, eventsPerTypeTopic, pageViewsTopic, uniqueUsersTopic, conversionTopic,
             sessionsTopic, userDaysTopic, lateTopic, deadletterTopic;
     public final String consumerGroup;
-    public final String startingOffsets;
+    public final boolean startOver;
     public final long outOfOrdernessMs;
     public final long idleFlushMs;
     public final long idleAtStartMs;
+    public final boolean idleOnHeartbeats;
+    public final long heartbeatGapMs;
     public final long sessionGapMs;
     public final List<String> funnelSteps;
     public final long provisionalIntervalMs;
@@ -119,10 +123,12 @@ public final class JobConfig implements Serializable {
         lateTopic = nonEmpty(Setting.LATE_TOPIC);
         deadletterTopic = nonEmpty(Setting.DEADLETTER_TOPIC);
         consumerGroup = nonEmpty(Setting.CONSUMER_GROUP);
-        startingOffsets = oneOf(Setting.STARTING_OFFSETS, "committed", "earliest", "latest");
+        startOver = Boolean.parseBoolean(oneOf(Setting.START_OVER, "true", "false"));
         outOfOrdernessMs = duration(Setting.OUT_OF_ORDERNESS, true);
         idleFlushMs = duration(Setting.IDLE_FLUSH, true);
         idleAtStartMs = duration(Setting.IDLE_AT_START, true);
+        idleOnHeartbeats = oneOf(Setting.IDLE_CLOCK, "heartbeat", "input").equals("heartbeat");
+        heartbeatGapMs = duration(Setting.HEARTBEAT_GAP, false);
         sessionGapMs = duration(Setting.SESSION_GAP, false);
         funnelSteps = funnel(get(Setting.FUNNEL_STEPS));
         provisionalIntervalMs = duration(Setting.PROVISIONAL_INTERVAL, false);

@@ -69,12 +69,12 @@ public class ConversionFunction extends ProvisionalWindowFunction<Event, Convers
     }
 
     @Override
-    protected ConversionRecord result(long windowStartMs, String ignored, long version) throws Exception {
+    protected ConversionRecord result(long windowStartMs, String ignored) throws Exception {
         long[] c = counts.value();
         if (c == null || (c[0] == 0 && c[1] == 0 && c[2] == 0)) {
             return null;
         }
-        return new ConversionRecord(windowStartMs, c[0], c[1], c[2], version);
+        return new ConversionRecord(windowStartMs, c[0], c[1], c[2], Versions.ofConversion(c[0], c[1], c[2]));
     }
 
     @Override

@@ -7,7 +7,6 @@ public class DayState {
     public long firstDay;
     public long events;
     public boolean dirty;
-    public long version;
     /** When the waiting provisional publication is due (the user is in the provisional queue), 0 = none. */
     public long timer;
     /** Until when (processing time) the last provisional publication holds the next one back. */

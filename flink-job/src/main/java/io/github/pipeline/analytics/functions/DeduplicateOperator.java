@@ -35,7 +35,7 @@ import java.util.List;
  *
  * <p>An event_id is remembered for {@code ttl} of wall-clock time after its first copy: its state holds the
  * processing time of that copy, and a copy {@code ttl} or more later counts as new ({@link #expired}). The
- * SPEC asks for at least 24 h of <em>event</em> time; a TTL of 48 h gives that whenever event time advances
+ * contract (section 4) asks for at least 24 h of <em>event</em> time; a TTL of 48 h gives that whenever event time advances
  * at least half as fast as the wall clock, which live traffic always does (the idle flush ties the watermark
  * to the wall clock) and so does any replay at half speed or faster.
  *
@@ -137,7 +137,7 @@ public class DeduplicateOperator extends AbstractStreamOperator<Event>
     }
 
     /**
-     * One key per key group, each longer than any event_id can be (at most 64 characters, SPEC section 3),
+     * One key per key group, each longer than any event_id can be (at most 64 characters, contract section 3),
      * found by trying numbered candidates: Flink assigns a key to its group by hash, so the key of a group
      * cannot be computed, only searched (about maxParallelism x ln(maxParallelism) tries, once at start).
      */

@@ -33,9 +33,9 @@ public class EventsPerTypeFunction extends ProvisionalWindowFunction<WindowCount
     }
 
     @Override
-    protected EventsPerTypeRecord result(long windowStartMs, String type, long version) throws Exception {
+    protected EventsPerTypeRecord result(long windowStartMs, String type) throws Exception {
         Long c = count.value();
-        return c == null ? null : new EventsPerTypeRecord(windowStartMs, type, c, version);
+        return c == null ? null : new EventsPerTypeRecord(windowStartMs, type, c, Versions.ofCount(c));
     }
 
     @Override

@@ -33,9 +33,9 @@ public class PageViewsFunction extends ProvisionalWindowFunction<WindowCount, Pa
     }
 
     @Override
-    protected PageViewsRecord result(long windowStartMs, String page, long version) throws Exception {
+    protected PageViewsRecord result(long windowStartMs, String page) throws Exception {
         Long c = views.value();
-        return c == null ? null : new PageViewsRecord(windowStartMs, page, c, version);
+        return c == null ? null : new PageViewsRecord(windowStartMs, page, c, Versions.ofCount(c));
     }
 
     @Override

@@ -14,8 +14,8 @@ import org.apache.flink.util.Collector;
  * {@code provisionalIntervalMs} and at once after a quiet interval ({@link ProvisionalThrottle}). The final
  * value follows when
  * the watermark passes the window end; then all state and timers of the key are gone. Nothing is emitted
- * when nothing changed since the last emission. Every emission carries version = max(now, previous
- * version + 1).
+ * when nothing changed since the last emission. Each record's version comes from its own values
+ * ({@link Versions}).
  *
  * <p>Relies on the upstream lateness filter: no element arrives for a window the watermark has closed.
  * The input is an event or, for plain counts, a partial count from {@link LocalWindowCountOperator}.
@@ -66,8 +66,8 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
      */
     protected abstract int add(IN input) throws Exception;
 
-    /** The current value of the window; may return null for "nothing to publish". */
-    protected abstract OUT result(long windowStartMs, String dimension, long version) throws Exception;
+    /** The current value of the window, with its {@link Versions version}; may return null for "nothing to publish". */
+    protected abstract OUT result(long windowStartMs, String dimension) throws Exception;
 
     /** Clears the subclass's state of the current key. */
     protected abstract void clearState();
@@ -126,12 +126,10 @@ public abstract class ProvisionalWindowFunction<IN, OUT> extends KeyedProcessFun
     }
 
     private void emit(String key, EmitState st, long nowMs, Collector<OUT> out) throws Exception {
-        long version = Versions.next(st.version, nowMs);
-        OUT record = result(windowStartOf(key), dimensionOf(key), version);
+        OUT record = result(windowStartOf(key), dimensionOf(key));
         st.dirty = false;
         st.quietUntil = ProvisionalThrottle.published(nowMs, provisionalIntervalMs);
         if (record != null) {
-            st.version = version;
             out.collect(record);
         }
     }

@@ -9,7 +9,6 @@ public class SessionState {
     public boolean purchased;
     public int funnelStep;
     public boolean dirty;
-    public long version;
     /** When the waiting provisional publication is due (the user is in the provisional queue), 0 = none. */
     public long timer;
     /** Until when (processing time) the last provisional publication holds the next one back. */

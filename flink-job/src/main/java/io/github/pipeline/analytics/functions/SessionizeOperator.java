@@ -344,7 +344,8 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
                 if (PURCHASE.equals(e.type)) s.purchased = true;
                 groupTypes.add(e.type);
                 output.collect(cleanRecord.replace(
-                        new CleanEvent(e.eventId, e.userId, e.type, e.page, e.ts, sessionId, now), e.ts));
+                        new CleanEvent(e.eventId, e.userId, e.type, e.page, e.ts, sessionId,
+                                Versions.ofEvent(e.ts, s.start)), e.ts));
                 countDay(u, userId, e.ts, now, s.timer);
             }
             s.funnelStep = FunnelTracker.advance(s.funnelStep, funnelSteps, groupTypes);
@@ -424,10 +425,10 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     /** @param timestamp the record's event time, Long.MIN_VALUE for none (a processing-time publication) */
     private void emitDay(String userId, DayState d, long now, long timestamp) {
-        d.version = Versions.next(d.version, now);
         d.dirty = false;
         d.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
-        collect(USER_DAYS, dayRecord, new UserDayRecord(userId, d.day, d.firstDay, d.events, d.version), timestamp);
+        collect(USER_DAYS, dayRecord, new UserDayRecord(userId, d.day, d.firstDay, d.events,
+                Versions.ofUserDay(d.events, d.day, d.firstDay)), timestamp);
     }
 
     /**
@@ -442,11 +443,10 @@ public class SessionizeOperator extends AbstractStreamOperator<CleanEvent>
 
     /** @param timestamp the record's event time, Long.MIN_VALUE for none (a processing-time publication) */
     private void emit(String userId, SessionState s, long now, long timestamp) {
-        s.version = Versions.next(s.version, now);
         s.dirty = false;
         s.quietUntil = ProvisionalThrottle.published(now, provisionalIntervalMs);
         collect(SESSIONS, sessionRecord, new SessionRecord(userId + ":" + s.start, userId, s.start, s.end,
-                s.events, s.pageViews, s.purchased ? 1 : 0, s.funnelStep, s.version), timestamp);
+                s.events, s.pageViews, s.purchased ? 1 : 0, s.funnelStep, Versions.ofSession(s.events)), timestamp);
     }
 
     /** Emits to a side output through its reused record; timestamp Long.MIN_VALUE = none. */

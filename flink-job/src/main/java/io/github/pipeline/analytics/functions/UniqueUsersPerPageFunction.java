@@ -40,9 +40,9 @@ public class UniqueUsersPerPageFunction extends ProvisionalWindowFunction<Event,
     }
 
     @Override
-    protected UniqueUsersRecord result(long windowStartMs, String page, long version) throws Exception {
+    protected UniqueUsersRecord result(long windowStartMs, String page) throws Exception {
         Long c = count.value();
-        return c == null ? null : new UniqueUsersRecord(windowStartMs, page, c, version);
+        return c == null ? null : new UniqueUsersRecord(windowStartMs, page, c, Versions.ofCount(c));
     }
 
     @Override

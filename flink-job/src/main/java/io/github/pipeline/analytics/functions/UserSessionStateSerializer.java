@@ -49,7 +49,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             c.purchased = s.purchased;
             c.funnelStep = s.funnelStep;
             c.dirty = s.dirty;
-            c.version = s.version;
             c.timer = s.timer;
             c.quietUntil = s.quietUntil;
             c.closeTimer = s.closeTimer;
@@ -67,7 +66,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             c.firstDay = d.firstDay;
             c.events = d.events;
             c.dirty = d.dirty;
-            c.version = d.version;
             c.timer = d.timer;
             c.quietUntil = d.quietUntil;
             u.day = c;
@@ -98,7 +96,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             out.writeBoolean(s.purchased);
             out.writeInt(s.funnelStep);
             out.writeBoolean(s.dirty);
-            out.writeLong(s.version);
             out.writeLong(s.timer);
             out.writeLong(s.quietUntil);
             out.writeLong(s.closeTimer);
@@ -115,7 +112,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             out.writeLong(d.firstDay);
             out.writeLong(d.events);
             out.writeBoolean(d.dirty);
-            out.writeLong(d.version);
             out.writeLong(d.timer);
             out.writeLong(d.quietUntil);
         }
@@ -135,7 +131,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             s.purchased = in.readBoolean();
             s.funnelStep = in.readInt();
             s.dirty = in.readBoolean();
-            s.version = in.readLong();
             s.timer = in.readLong();
             s.quietUntil = in.readLong();
             s.closeTimer = in.readLong();
@@ -155,7 +150,6 @@ public final class UserSessionStateSerializer extends TypeSerializerSingleton<Us
             d.firstDay = in.readLong();
             d.events = in.readLong();
             d.dirty = in.readBoolean();
-            d.version = in.readLong();
             d.timer = in.readLong();
             d.quietUntil = in.readLong();
             u.day = d;

@@ -1,13 +1,17 @@
 package io.github.pipeline.analytics.model;
 
 /**
- * The result of parsing one raw record, produced once by the source: either a valid {@link #event}
- * or, when {@link #event} is null, the dead-letter {@link #reason} and the (truncated) raw {@link #payload}.
+ * The result of parsing one raw record, produced once by the source: a valid {@link #event}; or a gateway
+ * {@link #heartbeat} (its wall time {@link #sentMs} and whether the gateway was {@link #quiet}), which only the
+ * watermarks read; or else the dead-letter {@link #reason} and the (truncated) raw {@link #payload}.
  */
 public class ParsedRecord {
     public Event event;
     public String reason;
     public String payload;
+    public boolean heartbeat;
+    public long sentMs;
+    public boolean quiet;
     /**
      * Where an invalid record came from ({@code topic:partition:offset}) and its Kafka timestamp: the dead
      * letter's id and time, the same however often a restore replays the record (ClickHouse keeps one row per
@@ -24,6 +28,14 @@ public class ParsedRecord {
         return r;
     }
 
+    public static ParsedRecord heartbeat(long sentMs, boolean quiet) {
+        ParsedRecord r = new ParsedRecord();
+        r.heartbeat = true;
+        r.sentMs = sentMs;
+        r.quiet = quiet;
+        return r;
+    }
+
     public static ParsedRecord invalid(String reason, String payload) {
         ParsedRecord r = new ParsedRecord();
         r.reason = reason;
@@ -35,13 +47,14 @@ public class ParsedRecord {
         return event != null;
     }
 
-    /** Event time for the source's timestamp assigner; invalid records get Long.MIN_VALUE. */
+    /** Event time for the source's timestamp assigner; heartbeats and invalid records get Long.MIN_VALUE. */
     public long timestamp() {
         return event != null ? event.ts : Long.MIN_VALUE;
     }
 
     @Override
     public String toString() {
+        if (heartbeat) return "ParsedRecord{heartbeat " + sentMs + (quiet ? " quiet}" : "}");
         return event != null ? "ParsedRecord{" + event + "}" : "ParsedRecord{invalid " + reason + "}";
     }
 }

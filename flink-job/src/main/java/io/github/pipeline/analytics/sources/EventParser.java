@@ -15,7 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses and validates one raw event (SPEC section 3) into a {@link ParsedRecord}, by the rules of
+ * Parses and validates one raw event (contract section 3) into a {@link ParsedRecord}, by the rules of
  * {@link EventRules}, with the gateway's verdicts: both run the shared test vectors
  * ({@code common/event-rules/test-vectors.jsonl}). The "ts &lt;= now + 5 min" rule is not applied here: it
  * depends on arrival time and is the gateway's job.

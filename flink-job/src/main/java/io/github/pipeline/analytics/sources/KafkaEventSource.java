@@ -4,8 +4,6 @@ import io.github.pipeline.analytics.config.JobConfig;
 import io.github.pipeline.analytics.model.ParsedRecord;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 import java.util.regex.Pattern;
 
@@ -18,20 +16,13 @@ public final class KafkaEventSource {
     }
 
     /** The configured builder, for callers that change it (the catch-up benchmark bounds it). */
-    @SuppressWarnings("deprecation")
     public static KafkaSourceBuilder<ParsedRecord> builder(JobConfig config) {
-        OffsetsInitializer start;
-        switch (config.startingOffsets) {
-            case "earliest": start = OffsetsInitializer.earliest(); break;
-            case "latest": start = OffsetsInitializer.latest(); break;
-            default: start = OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
-        }
         return KafkaSource.<ParsedRecord>builder()
                 .setBootstrapServers(config.kafkaBootstrap)
                 // a pattern subscription tolerates a topic that does not exist yet (found by discovery)
                 .setTopicPattern(Pattern.compile(Pattern.quote(config.rawTopic)))
                 .setGroupId(config.consumerGroup)
-                .setStartingOffsets(start)
+                .setStartingOffsets(new StartWithoutState(config.consumerGroup, config.startOver))
                 .setDeserializer(new RawEventDeserializer())
                 .setProperty("partition.discovery.interval.ms", "10000")
                 // The consumer hands out one partition's fetched data before the next one's. With the default

@@ -6,14 +6,15 @@ import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDe
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Kafka value bytes to {@link ParsedRecord}: the only place raw JSON is parsed. */
+/** Kafka value bytes to {@link ParsedRecord}: the only place raw JSON is parsed (heartbeats by {@link Heartbeats}). */
 public class RawEventDeserializer implements KafkaRecordDeserializationSchema<ParsedRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ParsedRecord> out) {
-        ParsedRecord parsed = EventParser.parse(record.value());
-        if (!parsed.isValid()) {
+        ParsedRecord parsed = Heartbeats.isHeartbeat(record.headers()) ? Heartbeats.parse(record.value())
+                : EventParser.parse(record.value());
+        if (!parsed.isValid() && !parsed.heartbeat) {
             parsed.sourceId = record.topic() + ":" + record.partition() + ":" + record.offset();
             parsed.sourceTimestampMs = record.timestamp();
         }

@@ -14,23 +14,23 @@ public class IdleFlushWatermarkStrategy implements WatermarkStrategy<ParsedRecor
     private final long outOfOrdernessMs;
     private final long idleFlushMs;
     private final long idleAtStartMs;
+    private final boolean onHeartbeats;
+    private final long heartbeatGapMs;
     private final WallClock clock;
 
-    public IdleFlushWatermarkStrategy(long outOfOrdernessMs, long idleFlushMs, long idleAtStartMs, WallClock clock) {
-        this.outOfOrdernessMs = outOfOrdernessMs;
-        this.idleFlushMs = idleFlushMs;
-        this.idleAtStartMs = idleAtStartMs;
-        this.clock = clock;
-    }
-
     public IdleFlushWatermarkStrategy(JobConfig config, WallClock clock) {
-        this(config.outOfOrdernessMs, config.idleFlushMs, config.idleAtStartMs, clock);
+        this.outOfOrdernessMs = config.outOfOrdernessMs;
+        this.idleFlushMs = config.idleFlushMs;
+        this.idleAtStartMs = config.idleAtStartMs;
+        this.onHeartbeats = config.idleOnHeartbeats;
+        this.heartbeatGapMs = config.heartbeatGapMs;
+        this.clock = clock;
     }
 
     @Override
     public WatermarkGenerator<ParsedRecord> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
-        return new IdleFlushWatermarkGenerator(outOfOrdernessMs, idleFlushMs, idleAtStartMs, clock,
-                context.getInputActivityClock());
+        return new IdleFlushWatermarkGenerator(outOfOrdernessMs, idleFlushMs, idleAtStartMs, onHeartbeats,
+                heartbeatGapMs, clock, context.getInputActivityClock());
     }
 
     @Override

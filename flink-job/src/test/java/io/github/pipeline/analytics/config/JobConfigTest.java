@@ -36,6 +36,10 @@ class JobConfigTest {
         assertEquals(10_000, c.checkpointIntervalMs);
         assertEquals(1, c.parallelism);
         assertEquals(8081, c.restPort);
+        assertEquals("127.0.0.1", c.restAddress, "the REST API (job submission) only on loopback unless asked");
+        assertFalse(c.startOver);
+        assertTrue(c.idleOnHeartbeats);
+        assertEquals(3_000, c.heartbeatGapMs);
         assertEquals("exponential-delay", c.restartStrategy);
         assertFalse(c.checkpointDirExplicit);
         assertTrue(c.describe().contains("KAFKA_BOOTSTRAP = 127.0.0.1:9092"));
@@ -91,7 +95,8 @@ class JobConfigTest {
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("FUNNEL_STEPS", " , ")));
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("FUNNEL_STEPS", "View")));
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("PARALLELISM", "0")));
-        assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("STARTING_OFFSETS", "middle")));
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("START_OVER", "yes")));
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("IDLE_CLOCK", "wall")));
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("RESTART_STRATEGY", "sometimes")));
         assertThrows(IllegalArgumentException.class, () -> JobConfig.of(Map.of("FLINK_REST_PORT", "70000")));
         assertThrows(IllegalArgumentException.class, () -> JobConfig.load(new String[] {"--nope", "1"}, Map.of()));

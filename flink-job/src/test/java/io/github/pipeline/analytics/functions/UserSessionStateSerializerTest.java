@@ -26,12 +26,12 @@ class UserSessionStateSerializerTest {
         u.drainTimer = 11;
         SessionState s = new SessionState();
         s.start = 21; s.end = 22; s.events = 23; s.pageViews = 24; s.purchased = true; s.funnelStep = 25;
-        s.dirty = true; s.version = 26; s.timer = 27; s.quietUntil = 28; s.closeTimer = 29;
+        s.dirty = true; s.timer = 27; s.quietUntil = 28; s.closeTimer = 29;
         u.session = s;
         u.buffer = new ArrayList<>(List.of(new Event("e-1", "u", "click", "/é", 31, null),
                 new Event("e-2", "u", "page_view", "", 32, "s-9")));
         DayState d = new DayState();
-        d.day = 41; d.firstDay = 42; d.events = 43; d.dirty = true; d.version = 44; d.timer = 45; d.quietUntil = 46;
+        d.day = 41; d.firstDay = 42; d.events = 43; d.dirty = true; d.timer = 45; d.quietUntil = 46;
         u.day = d;
         return u;
     }
@@ -41,12 +41,12 @@ class UserSessionStateSerializerTest {
         if (u.session != null) {
             SessionState s = u.session;
             b.append(" session=").append(List.of(s.start, s.end, s.events, s.pageViews, s.purchased, s.funnelStep,
-                    s.dirty, s.version, s.timer, s.quietUntil, s.closeTimer));
+                    s.dirty, s.timer, s.quietUntil, s.closeTimer));
         }
         if (u.buffer != null) b.append(" buffer=").append(u.buffer);
         if (u.day != null) {
             DayState d = u.day;
-            b.append(" day=").append(List.of(d.day, d.firstDay, d.events, d.dirty, d.version, d.timer, d.quietUntil));
+            b.append(" day=").append(List.of(d.day, d.firstDay, d.events, d.dirty, d.timer, d.quietUntil));
         }
         return b.toString();
     }

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IdleFlushWatermarkGeneratorTest {
-    private static final long OOO = 5_000, IDLE = 5_000, IDLE_AT_START = 30_000;
+    private static final long OOO = 5_000, IDLE = 5_000, IDLE_AT_START = 30_000, GAP = 3_000;
     private static final long HISTORY = 1_511_544_070_000L; // 2017
     private final AtomicLong clock = new AtomicLong(1_764_000_000_000L); // 2025
     /** Flink's input activity clock: stands still while the source is back-pressured. */
@@ -37,8 +37,27 @@ class IdleFlushWatermarkGeneratorTest {
         return ParsedRecord.valid(new Event("e" + ts, "u", "click", "", ts, null));
     }
 
+    private static ParsedRecord heartbeat(long sentMs, boolean quiet) {
+        return ParsedRecord.heartbeat(sentMs, quiet);
+    }
+
+    /** IDLE_CLOCK=input: silence on Flink's input activity clock. */
     private IdleFlushWatermarkGenerator generator(long idleFlushMs) {
-        return new IdleFlushWatermarkGenerator(OOO, idleFlushMs, IDLE_AT_START, clock::get, activity);
+        return new IdleFlushWatermarkGenerator(OOO, idleFlushMs, IDLE_AT_START, false, GAP, clock::get, activity);
+    }
+
+    /** IDLE_CLOCK=heartbeat (the default): silence vouched for by the gateway's heartbeats. */
+    private IdleFlushWatermarkGenerator onHeartbeats() {
+        return new IdleFlushWatermarkGenerator(OOO, IDLE, IDLE_AT_START, true, GAP, clock::get, activity);
+    }
+
+    /** One heartbeat per second of wall clock from now, for `seconds` seconds, each one read at once. */
+    private void heartbeats(IdleFlushWatermarkGenerator g, int seconds, boolean quiet) {
+        for (int i = 0; i < seconds; i++) {
+            advance(1_000);
+            g.onEvent(heartbeat(clock.get(), quiet), Long.MIN_VALUE, output);
+            g.onPeriodicEmit(output);
+        }
     }
 
     /** Time passes while the source can read. */
@@ -176,5 +195,96 @@ class IdleFlushWatermarkGeneratorTest {
         advance(IDLE);            // then truly nothing to read
         g.onPeriodicEmit(output);
         assertEquals(clock.get() - OOO - 1, last(), "idle flush, to the wall clock");
+    }
+
+    @Test
+    void anOutageIsNoSilence() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        heartbeats(g, 2, true);
+        advance(60_000);          // gateway or broker down: nothing arrives, not even heartbeats
+        g.onPeriodicEmit(output);
+        assertEquals(List.of(HISTORY - OOO - 1), emitted, "the events clients hold back meanwhile are not made late");
+        g.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, output);   // resent after the outage
+        g.onPeriodicEmit(output);
+        assertEquals(HISTORY + 1_000 - OOO - 1, last());
+    }
+
+    @Test
+    void quietHeartbeatsSpanningIdleFlushFlushToTheirTime() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        heartbeats(g, 5, true);   // quiet from the first to the fifth: 4 s
+        assertEquals(List.of(HISTORY - OOO - 1), emitted, "silent for 4 s of gateway time only");
+        heartbeats(g, 1, true);   // 5 s
+        assertEquals(clock.get() - OOO - 1, last(), "the heartbeat's time - out-of-orderness");
+        heartbeats(g, 1, true);
+        assertEquals(clock.get() - OOO - 1, last(), "follows the heartbeats while silent");
+    }
+
+    @Test
+    void aGapInTheHeartbeatsStartsTheSilenceAgain() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        heartbeats(g, 4, true);   // 3 s of silence
+        advance(GAP);             // one heartbeat missing: more than GAP between two
+        heartbeats(g, 5, true);   // 4 s since the gap (7 s of wall clock since the first)
+        assertEquals(List.of(HISTORY - OOO - 1), emitted, "the outage in between is no silence");
+        heartbeats(g, 1, true);
+        assertEquals(clock.get() - OOO - 1, last());
+    }
+
+    @Test
+    void heartbeatsThatAreNotQuietAreNoSilence() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        heartbeats(g, 20, false);  // a gateway within its reconnect grace, or not reading its sockets
+        assertEquals(List.of(HISTORY - OOO - 1), emitted);
+        heartbeats(g, 5, true);
+        assertEquals(List.of(HISTORY - OOO - 1), emitted, "silent since the first quiet one: 4 s");
+        heartbeats(g, 1, true);
+        assertEquals(clock.get() - OOO - 1, last());
+    }
+
+    @Test
+    void anEventEndsTheSilence() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        heartbeats(g, 5, true);
+        g.onEvent(event(HISTORY + 1_000), HISTORY + 1_000, output);
+        heartbeats(g, 5, true);
+        assertEquals(HISTORY + 1_000 - OOO - 1, last(), "two silences of 4 s are not one of 8");
+        g.onEvent(ParsedRecord.invalid("invalid_json", "x"), Long.MIN_VALUE, output);   // not an event
+        heartbeats(g, 1, true);
+        assertEquals(clock.get() - OOO - 1, last());
+    }
+
+    @Test
+    void aBacklogOfHeartbeatsFlushesToTheirTimeNotToNow() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        long sent = clock.get() - 3_600_000;   // written an hour ago, read now (a restarted job catching up)
+        g.onEvent(event(sent), sent, output);
+        for (int i = 1; i <= 10; i++) g.onEvent(heartbeat(sent + i * 1_000L, true), Long.MIN_VALUE, output);
+        g.onPeriodicEmit(output);
+        assertEquals(List.of(sent + 10_000 - OOO - 1), emitted,
+                "as far as the silence went, as it did live: what was written after it is not late");
+    }
+
+    @Test
+    void theFlushIsNeverAheadOfThisMachinesClock() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        g.onEvent(event(HISTORY), HISTORY, output);
+        long ahead = clock.get() + 60_000;   // a gateway whose clock runs a minute ahead
+        for (int i = 0; i <= 5; i++) g.onEvent(heartbeat(ahead + i * 1_000L, true), Long.MIN_VALUE, output);
+        g.onPeriodicEmit(output);
+        assertEquals(clock.get() - OOO - 1, last());
+    }
+
+    @Test
+    void heartbeatsAreNotEventsForAPartitionWithoutData() {
+        IdleFlushWatermarkGenerator g = onHeartbeats();
+        heartbeats(g, (int) (IDLE_AT_START / 1_000), true);
+        assertEquals(List.of("idle"), status, "heartbeats alone: idle, not holding the others back");
+        assertTrue(emitted.isEmpty());
     }
 }
